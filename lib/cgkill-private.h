@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* What the files of lib/ share; nothing here is part of the ABI. */
+#ifndef CGKILL_PRIVATE_H
+#define CGKILL_PRIVATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "cgkill.h"
+
+#define CGKILL_EXPORT __attribute__((visibility("default")))
+
+#ifndef CGROUP2_SUPER_MAGIC
+#define CGROUP2_SUPER_MAGIC 0x63677270
+#endif
+#define PF_KTHREAD_FLAG 0x00200000UL	/* include/linux/sched.h PF_KTHREAD */
+
+/* ---- parse.c: pure parsers of cgroupfs and procfs text ------------------- */
+
+struct pidvec {
+	pid_t *v;
+	size_t n, cap;
+};
+void pidvec_free(struct pidvec *pv);
+/* Append the pids of a cgroup.procs buffer; -EINVAL on malformed text. */
+int parse_procs(const char *buf, size_t len, struct pidvec *out);
+/* "populated N" and "frozen N" of cgroup.events; -1 where absent. */
+int parse_events(const char *buf, size_t len, int *populated, int *frozen);
+/* The flags field (9th) of /proc/PID/stat, robust to any comm. */
+int parse_stat_flags(const char *buf, size_t len, unsigned long *flags);
+/* The v2 ("0::") path of /proc/PID/cgroup into out. */
+int parse_proc_cgroup(const char *buf, size_t len, char *out, size_t outsz);
+enum cg_type {
+	CG_TYPE_DOMAIN,
+	CG_TYPE_DOMAIN_THREADED,
+	CG_TYPE_DOMAIN_INVALID,
+	CG_TYPE_THREADED,
+};
+int parse_type(const char *buf, size_t len, enum cg_type *type);
+/* "0" or "1" followed by optional newline. */
+int parse_bool(const char *buf, size_t len, int *val);
+/* Is path below (or equal to) the cgroup path base? */
+int cgpath_within(const char *path, const char *base);
+
+/* ---- cgfile.c: reading and writing cgroupfs files at a dirfd ------------- */
+
+/* Read a small file into buf (NUL-terminated); returns its length. */
+ssize_t cg_read(int dirfd, const char *name, char *buf, size_t size);
+/* Read a file of any size into *buf, growing it; returns its length. */
+ssize_t cg_read_all(int dirfd, const char *name, char **buf, size_t *cap);
+ssize_t fd_read_all(int fd, char **buf, size_t *cap);
+int cg_write(int dirfd, const char *name, const char *val);
+/* pread at offset 0: cgroup.events must be re-read on every event. */
+int events_read(int evfd, int *populated, int *frozen);
+
+/* ---- mount.c: the cgroup2 mount and the caller's own group -------------- */
+
+struct cg_mount {
+	char *target;	/* where it is mounted */
+	char *root;	/* the group at its root, as a cgroup path */
+};
+void cg_mount_free(struct cg_mount *m);
+/* The cgroup2 mount (first in mountinfo) used to resolve cgroup paths. */
+int cg_mount_first(struct cg_mount *m);
+/* The cgroup2 mount that holds the filesystem path fspath. */
+int cg_mount_of(const char *fspath, struct cg_mount *m);
+/* The caller's cgroup v2 path from /proc/self/cgroup (malloc'd). */
+int cg_self_path(char **path);
+
+/* ---- target.c: validating a target -------------------------------------- */
+
+struct cg_target {
+	char *fspath;	/* where the caller's mount namespace sees it */
+	char *cgpath;	/* as /proc/PID/cgroup would print it */
+};
+void cg_target_free(struct cg_target *t);
+/* Check dirfd is a cgroup2 directory and apply the guard rails. */
+int cg_target_check(int dirfd, uint64_t flags, struct cg_target *t);
+
+/* ---- idset.c: open-addressing hash of 64-bit keys ------------------------ */
+
+struct idset {
+	uint64_t *keys;		/* 0 is the empty slot; keys are stored +1 */
+	uint32_t *vals;
+	size_t n, cap;
+};
+void idset_free(struct idset *s);
+/* Returns the slot value pointer, inserting key with value 0 if absent. */
+int idset_get(struct idset *s, uint64_t key, uint32_t **val);
+int idset_has(const struct idset *s, uint64_t key);
+void idset_clear(struct idset *s);
+
+/* ---- walk.c: the subtree, by directory fds ------------------------------- */
+
+struct cg_group {
+	int fd;			/* open only during the callback */
+	uint64_t id;		/* the cgroup id (kernfs inode) */
+	const char *rel;	/* path relative to the target, "" for it */
+	int depth;
+	int own_frozen;		/* this group or one between it and the target
+				   has cgroup.freeze 1 (only if asked) */
+};
+typedef int (*walk_fn)(struct cg_group *g, void *data);
+/* Visit the target and every descendant, parents first. Groups that
+ * vanish during the walk are skipped. Returns the number visited. */
+int cg_walk(int dirfd, int want_freeze, walk_fn fn, void *data);
+
+/* ---- signal.c: signalling one verified process --------------------------- */
+
+enum sig_result {
+	SIG_SENT = 0,
+	SIG_GONE,	/* exited, or never was */
+	SIG_OUTSIDE,	/* no longer in the subtree */
+	SIG_KTHREAD,	/* a kernel thread: never signalled */
+};
+struct sig_ctx {
+	const struct idset *groups;	/* ids of the subtree's groups */
+	const char *cgpath;		/* target path, for the /proc route */
+	int use_info;			/* PIDFD_GET_INFO available: 1, 0, -1 unknown */
+};
+/* Open a pidfd for pid, check it is a user process inside the subtree, then
+ * send sig (0: check only) and extra (0: none). */
+int sig_verify_send(struct sig_ctx *c, pid_t pid, int sig, int extra,
+		    enum sig_result *res);
+int is_kthread(pid_t pid);
+int cgk_pidfd_open(pid_t pid);
+int cgk_pidfd_signal(int pidfd, int sig);
+/* 1 and the cgroup id and parent; 0 without PIDFD_GET_INFO; or -errno. */
+int cgk_pidfd_info(int pidfd, uint64_t *cgroupid, pid_t *ppid);
+
+/* ---- freeze.c ------------------------------------------------------------ */
+/* Freeze the target unless it already is; *froze says whether to thaw. */
+int freeze_begin(int dirfd, int *froze);
+int freeze_end(int dirfd, int froze);
+
+/* ---- remove.c -------------------------------------------------------- */
+/* rmdir every group below dirfd, leaves first; -EBUSY while populated. */
+int cg_remove_children(int dirfd);
+
+/* ---- opts.c -------------------------------------------------------------- */
+int opts_load(const struct cgkill_opts *in, struct cgkill_opts *out);
+int report_check(const struct cgkill_report *r);
+void report_store(struct cgkill_report *dst, const struct cgkill_report *src);
+
+/* ---- time ---------------------------------------------------------------- */
+uint64_t now_ns(void);
+
+#endif

@@ -1,0 +1,551 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The engine: one state machine behind both the non-blocking API and the
+ * blocking calls.  A stage signals the subtree (cgroup.kill, or freeze +
+ * passes of pidfd signals + thaw, all inside one call so the freezer is never
+ * left set between calls), then waits for "populated 0" on cgroup.events.
+ * While waiting, short rescans (a timerfd with backoff) catch what the
+ * event cannot tell: processes the kernel's kill missed, arrivals, and a
+ * group that holds only kernel threads and will never depopulate.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgkill-private.h"
+
+#define SCAN_FIRST_NS 2000000ULL	/* first rescan 2 ms after signalling */
+#define SCAN_MAX_NS 64000000ULL		/* backoff cap */
+#define MAX_PASSES 1000			/* of one signalling round */
+#define REMOVE_TRIES 200		/* EBUSY retries, 1 ms apart */
+
+/* Per-pid state, for the current stage unless noted. */
+#define P_SIGNALED 1u	/* signalled by us in this stage */
+#define P_USER 2u	/* verified a user process (whole op) */
+#define P_KTHREAD 4u	/* a kernel thread (whole op) */
+
+enum pass_mode {
+	PASS_NEW,	/* signal what this stage has not signalled yet */
+	PASS_ALL,	/* signal every user process listed (mop-up) */
+	PASS_OBSERVE,	/* count listed processes, no system call per pid */
+	PASS_CLASSIFY,	/* verify unknown pids, signal none */
+	PASS_LIST,	/* dry run: report each user process */
+};
+
+enum op_state { ST_WAIT, ST_REMOVE, ST_DONE };
+
+struct cgkill_op {
+	int tfd, evfd, epfd, timerfd;
+	struct cgkill_opts o;
+	struct cg_target t;
+	struct sig_ctx sc;
+	struct idset groups;	/* cgroup ids seen below the target */
+	struct idset procs;	/* pid -> P_* */
+	char *buf;
+	size_t cap;
+	struct pidvec pv;
+	struct cgkill_report rep;
+	enum op_state state;
+	int result;
+	int stage;
+	int native_missing;
+	int populated;
+	uint64_t t0, deadline, next_scan, gap;
+	long prev_users;
+	int remove_tries;
+};
+
+struct pass {
+	struct cgkill_op *op;
+	enum pass_mode mode;
+	int sig;
+	uint64_t listed_users;	/* listed and not known kernel threads */
+	uint64_t newly;		/* signalled for the first time this stage */
+	uint64_t groups;
+};
+
+uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static int observe(struct cgkill_op *op, pid_t pid, int sig, const char *rel)
+{
+	struct cgkill_proc p = {
+		.pid = pid, .signal = sig, .cgroup = rel,
+		.dry_run = !!(op->o.flags & CGKILL_DRY_RUN),
+	};
+
+	int r;
+
+	if (!op->o.observer)
+		return 0;
+	r = op->o.observer(&p, op->o.userdata);
+	return r < 0 ? r : 0;
+}
+
+static int pass_pid(struct pass *ps, struct cg_group *g, pid_t pid)
+{
+	struct cgkill_op *op = ps->op;
+	enum sig_result res;
+	uint32_t *st;
+	int r, sig = 0, extra = 0;
+
+	if (pid == 0) {	/* outside our pid namespace: cannot be signalled */
+		ps->listed_users++;
+		return 0;
+	}
+	r = idset_get(&op->procs, (uint64_t)pid, &st);
+	if (r < 0)
+		return r;
+	if (*st & P_KTHREAD)
+		return 0;
+	ps->listed_users++;
+	switch (ps->mode) {
+	case PASS_OBSERVE:
+		return 0;
+	case PASS_CLASSIFY:
+		if (*st & P_USER)
+			return 0;
+		break;
+	case PASS_NEW:
+		if (*st & P_SIGNALED)
+			return 0;
+		/* fall through */
+	case PASS_ALL:
+		sig = ps->sig;
+		if (op->o.flags & CGKILL_SIGCONT && sig != SIGKILL && sig != SIGCONT)
+			extra = SIGCONT;
+		break;
+	case PASS_LIST:
+		if (*st & P_USER)
+			return 0;	/* listed already (a pid shown twice) */
+		break;
+	}
+	r = sig_verify_send(&op->sc, pid, sig, extra, &res);
+	if (r < 0)
+		return r;
+	switch (res) {
+	case SIG_KTHREAD:
+		*st = P_KTHREAD;
+		op->rep.kernel_threads++;
+		ps->listed_users--;
+		return 0;
+	case SIG_GONE:
+	case SIG_OUTSIDE:
+		ps->listed_users--;
+		return 0;
+	case SIG_SENT:
+		break;
+	}
+	*st |= P_USER;
+	if (ps->mode == PASS_LIST)
+		return observe(op, pid, op->o.signal, g->rel);
+	if (ps->mode == PASS_CLASSIFY || (*st & P_SIGNALED))
+		return 0;
+	*st |= P_SIGNALED;
+	ps->newly++;
+	op->rep.signaled++;
+	op->rep.stages[op->stage].signaled++;
+	if (g->own_frozen && sig != SIGKILL)
+		op->rep.frozen_pending++;
+	return observe(op, pid, sig, g->rel);
+}
+
+static int pass_group(struct cg_group *g, void *data)
+{
+	struct pass *ps = data;
+	struct cgkill_op *op = ps->op;
+	uint32_t *unused;
+	ssize_t n;
+	int r;
+
+	ps->groups++;
+	r = idset_get(&op->groups, g->id, &unused);
+	if (r < 0)
+		return r;
+	n = cg_read_all(g->fd, "cgroup.procs", &op->buf, &op->cap);
+	if (n == -ENOENT || n == -ENODEV)
+		return 0;	/* removed while we walked */
+	if (n < 0)
+		return (int)n;
+	op->pv.n = 0;
+	r = parse_procs(op->buf, (size_t)n, &op->pv);
+	if (r < 0)
+		return -EIO;
+	for (size_t i = 0; i < op->pv.n; i++) {
+		r = pass_pid(ps, g, op->pv.v[i]);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int run_pass(struct cgkill_op *op, enum pass_mode mode, int sig,
+		    struct pass *ps)
+{
+	int r;
+
+	*ps = (struct pass){ .op = op, .mode = mode, .sig = sig };
+	/* Own-frozen descendants matter only for a signal they would sit on. */
+	r = cg_walk(op->tfd, sig && sig != SIGKILL, pass_group, ps);
+	op->rep.passes++;
+	if (ps->groups > op->rep.cgroups)
+		op->rep.cgroups = ps->groups;
+	return r < 0 ? r : 0;
+}
+
+/* Freeze, signal every process once per pass until a pass finds nobody
+ * new, thaw.  The thaw happens on every path. */
+static int signal_frozen(struct cgkill_op *op, int sig)
+{
+	struct pass ps;
+	int froze, r, r2;
+
+	r = freeze_begin(op->tfd, &froze);
+	if (r < 0 && r != -ENOENT)
+		return r;
+	for (int i = 0; i < MAX_PASSES; i++) {
+		r = run_pass(op, PASS_NEW, sig, &ps);
+		if (r < 0 || ps.newly == 0)
+			break;
+	}
+	r2 = freeze_end(op->tfd, froze);
+	return r < 0 ? r : r2;
+}
+
+static int arm_timer(struct cgkill_op *op, uint64_t at)
+{
+	struct itimerspec its = { 0 };
+
+	if (at == 0)
+		at = 1;	/* 0 would disarm: fire at once instead */
+	its.it_value.tv_sec = (time_t)(at / 1000000000ULL);
+	its.it_value.tv_nsec = (long)(at % 1000000000ULL);
+	return timerfd_settime(op->timerfd, TFD_TIMER_ABSTIME, &its, NULL) < 0 ? -errno : 0;
+}
+
+static int finish(struct cgkill_op *op, int result)
+{
+	op->state = ST_DONE;
+	op->result = result;
+	op->rep.populated = op->populated;
+	op->rep.empty = result == CGKILL_DONE;
+	op->rep.timed_out = result == CGKILL_TIMEOUT;
+	op->rep.elapsed_ns = now_ns() - op->t0;
+	/* Leave the fd readable so the caller comes to collect the result. */
+	return arm_timer(op, 1);
+}
+
+static uint64_t deadline_after(uint64_t now, int64_t ms)
+{
+	if (ms < 0)
+		return UINT64_MAX;
+	return now + (uint64_t)ms * 1000000ULL;
+}
+
+static int schedule(struct cgkill_op *op)
+{
+	return arm_timer(op, op->next_scan < op->deadline ? op->next_scan : op->deadline);
+}
+
+static int try_remove(struct cgkill_op *op);
+
+/* Called once nothing needs signalling: empty, or only kernel threads. */
+static int complete(struct cgkill_op *op)
+{
+	if ((op->o.flags & CGKILL_REMOVE)) {
+		if (op->populated)
+			return finish(op, -EBUSY);
+		op->state = ST_REMOVE;
+		return try_remove(op);
+	}
+	return finish(op, CGKILL_DONE);
+}
+
+static int stage_start(struct cgkill_op *op, int idx, int sig)
+{
+	uint64_t now;
+	int r;
+
+	op->stage = idx;
+	op->rep.n_stages = (uint32_t)idx + 1;
+	op->rep.stages[idx].signal = sig;
+	for (size_t i = 0; i < op->procs.cap; i++)
+		op->procs.vals[i] &= ~P_SIGNALED;
+
+	r = -ENOENT;
+	if (sig == SIGKILL && !(op->o.flags & CGKILL_FORCE_FREEZE) &&
+	    !op->native_missing) {
+		r = cg_write(op->tfd, "cgroup.kill", "1");
+		if (r == 0)
+			op->rep.stages[idx].method = CGKILL_METHOD_NATIVE;
+		else if (r == -ENOENT)
+			op->native_missing = 1;	/* before Linux 5.14 */
+		else
+			return r;
+	}
+	if (r == -ENOENT) {
+		op->rep.stages[idx].method = CGKILL_METHOD_FREEZE;
+		r = signal_frozen(op, sig);
+		if (r < 0)
+			return r;
+	}
+	op->rep.method = op->rep.stages[idx].method;
+
+	now = now_ns();
+	op->gap = SCAN_FIRST_NS;
+	op->next_scan = now + op->gap;
+	op->prev_users = -1;
+	if (op->o.flags & CGKILL_ESCALATE && idx == 0)
+		op->deadline = deadline_after(now, op->o.grace_ms);
+	else
+		op->deadline = deadline_after(now, op->o.timeout_ms);
+	r = events_read(op->evfd, &op->populated, NULL);
+	if (r < 0)
+		return r;
+	if (!op->populated)
+		return complete(op);
+	return schedule(op);
+}
+
+/* A rescan: count what is listed; when that did not shrink since the last
+ * rescan, verify each pid, and with SIGKILL signal every user process. */
+static int rescan(struct cgkill_op *op, int *only_kthreads)
+{
+	int sig = op->rep.stages[op->stage].signal;
+	struct pass ps;
+	int r;
+
+	*only_kthreads = 0;
+	r = run_pass(op, PASS_OBSERVE, 0, &ps);
+	if (r < 0)
+		return r;
+	if (op->prev_users >= 0 && (long)ps.listed_users >= op->prev_users) {
+		r = run_pass(op, sig == SIGKILL ? PASS_ALL : PASS_CLASSIFY, sig, &ps);
+		if (r < 0)
+			return r;
+		*only_kthreads = ps.listed_users == 0;
+	}
+	op->prev_users = (long)ps.listed_users;
+	return 0;
+}
+
+static int step(struct cgkill_op *op)
+{
+	int r, only_kthreads;
+	uint64_t now;
+
+	r = events_read(op->evfd, &op->populated, NULL);
+	if (r < 0)
+		return r;
+	if (!op->populated)
+		return complete(op);
+	now = now_ns();
+	if (now >= op->next_scan) {
+		r = rescan(op, &only_kthreads);
+		if (r < 0)
+			return r;
+		/* Re-read: the last process may have gone during the scan. */
+		r = events_read(op->evfd, &op->populated, NULL);
+		if (r < 0)
+			return r;
+		if (!op->populated || (only_kthreads && op->rep.kernel_threads))
+			return complete(op);
+		now = now_ns();
+		op->gap = op->gap * 2 > SCAN_MAX_NS ? SCAN_MAX_NS : op->gap * 2;
+		op->next_scan = now + op->gap;
+	}
+	if (now >= op->deadline) {
+		if (op->o.flags & CGKILL_ESCALATE && op->stage == 0) {
+			op->rep.escalated = true;
+			return stage_start(op, 1, SIGKILL);
+		}
+		return finish(op, CGKILL_TIMEOUT);
+	}
+	return schedule(op);
+}
+
+static int rmdir_target(struct cgkill_op *op)
+{
+	const char *name = strrchr(op->t.fspath, '/');
+	int pfd, r;
+
+	pfd = openat(op->tfd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (pfd < 0)
+		return -errno;
+	r = unlinkat(pfd, name + 1, AT_REMOVEDIR) < 0 ? -errno : 0;
+	close(pfd);
+	return r;
+}
+
+/* The kernel can need a few ms after "populated 0" before rmdir works. */
+static int try_remove(struct cgkill_op *op)
+{
+	int r = cg_remove_children(op->tfd);
+
+	if (r == 0)
+		r = rmdir_target(op);
+	if (r == -EBUSY && ++op->remove_tries < REMOVE_TRIES)
+		return arm_timer(op, now_ns() + 1000000ULL);
+	return finish(op, r < 0 ? r : CGKILL_DONE);
+}
+
+static int check_type(int dirfd)
+{
+	char b[64];
+	enum cg_type type;
+	ssize_t n = cg_read(dirfd, "cgroup.type", b, sizeof(b));
+
+	if (n < 0)
+		return (int)n;
+	if (parse_type(b, (size_t)n, &type) < 0)
+		return -EIO;
+	/* As the kernel's cgroup.kill: a threaded group is part of a process
+	 * and cannot be killed on its own. */
+	return type == CG_TYPE_THREADED ? -EOPNOTSUPP : 0;
+}
+
+static int op_setup(struct cgkill_op *op, int dirfd)
+{
+	struct epoll_event ev = { .events = EPOLLPRI };
+	int r;
+
+	op->tfd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (op->tfd < 0)
+		return errno == ENOTDIR ? -ENOTDIR : -errno;
+	r = cg_target_check(op->tfd, op->o.flags, &op->t);
+	if (r < 0)
+		return r;
+	r = check_type(op->tfd);
+	if (r < 0)
+		return r;
+	op->sc.groups = &op->groups;
+	op->sc.cgpath = op->t.cgpath;
+	op->sc.use_info = !secure_getenv("CGKILL_NO_PIDFD_INFO");
+	/* Armed before any signal: a change after this read is an event. */
+	op->evfd = openat(op->tfd, "cgroup.events", O_RDONLY | O_CLOEXEC);
+	op->epfd = epoll_create1(EPOLL_CLOEXEC);
+	op->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	if (op->evfd < 0 || op->epfd < 0 || op->timerfd < 0)
+		return -errno;
+	ev.data.fd = op->evfd;
+	if (epoll_ctl(op->epfd, EPOLL_CTL_ADD, op->evfd, &ev) < 0)
+		return -errno;
+	ev.events = EPOLLIN;
+	ev.data.fd = op->timerfd;
+	if (epoll_ctl(op->epfd, EPOLL_CTL_ADD, op->timerfd, &ev) < 0)
+		return -errno;
+	return events_read(op->evfd, &op->populated, NULL);
+}
+
+static int dry_run(struct cgkill_op *op)
+{
+	struct pass ps;
+	int r = run_pass(op, PASS_LIST, 0, &ps);
+
+	if (r < 0)
+		return r;
+	op->rep.method = CGKILL_METHOD_NONE;
+	op->rep.n_stages = 0;
+	r = finish(op, CGKILL_DONE);
+	op->rep.empty = ps.listed_users == 0;
+	return r;
+}
+
+CGKILL_EXPORT int cgkill_op_start(int dirfd, const struct cgkill_opts *opts,
+				  struct cgkill_op **ret)
+{
+	struct cgkill_op *op;
+	int r;
+
+	if (!ret)
+		return -EINVAL;
+	*ret = NULL;
+	if (dirfd < 0)
+		return -EBADF;
+	op = calloc(1, sizeof(*op));
+	if (!op)
+		return -ENOMEM;
+	op->tfd = op->evfd = op->epfd = op->timerfd = -1;
+	op->t0 = now_ns();
+	r = opts_load(opts, &op->o);
+	if (r < 0)
+		goto fail;
+	op->rep.size = sizeof(op->rep);
+	op->rep.signal = op->o.signal;
+	r = op_setup(op, dirfd);
+	if (r < 0)
+		goto fail;
+	if (op->o.flags & CGKILL_DRY_RUN)
+		r = dry_run(op);
+	else
+		r = stage_start(op, 0, op->o.signal);
+	if (r < 0)
+		goto fail;
+	*ret = op;
+	return 0;
+fail:
+	cgkill_op_free(op);
+	return r;
+}
+
+CGKILL_EXPORT int cgkill_op_get_fd(const struct cgkill_op *op)
+{
+	return op ? op->epfd : -EINVAL;
+}
+
+CGKILL_EXPORT int cgkill_op_process(struct cgkill_op *op,
+				    struct cgkill_report *report)
+{
+	uint64_t ticks;
+	int r;
+
+	if (!op || (report && report_check(report) < 0))
+		return -EINVAL;
+	if (op->state != ST_DONE) {
+		if (read(op->timerfd, &ticks, sizeof(ticks)) < 0 && errno != EAGAIN)
+			r = -errno;
+		else if (op->state == ST_REMOVE)
+			r = try_remove(op);
+		else
+			r = step(op);
+		if (r < 0)
+			finish(op, r);
+	}
+	if (op->state != ST_DONE)
+		return CGKILL_RUNNING;
+	if (report)
+		report_store(report, &op->rep);
+	return op->result;
+}
+
+CGKILL_EXPORT void cgkill_op_free(struct cgkill_op *op)
+{
+	if (!op)
+		return;
+	/* Nothing to undo: the freezer is only ever set inside one call. */
+	if (op->tfd >= 0)
+		close(op->tfd);
+	if (op->evfd >= 0)
+		close(op->evfd);
+	if (op->epfd >= 0)
+		close(op->epfd);
+	if (op->timerfd >= 0)
+		close(op->timerfd);
+	cg_target_free(&op->t);
+	idset_free(&op->groups);
+	idset_free(&op->procs);
+	pidvec_free(&op->pv);
+	free(op->buf);
+	free(op);
+}

@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* Parsers of kernel text. Pure functions: tested and fuzzed without root. */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cgkill-private.h"
+
+void pidvec_free(struct pidvec *pv)
+{
+	free(pv->v);
+	pv->v = NULL;
+	pv->n = pv->cap = 0;
+}
+
+static int pidvec_push(struct pidvec *pv, pid_t pid)
+{
+	if (pv->n == pv->cap) {
+		size_t cap = pv->cap ? pv->cap * 2 : 256;
+		pid_t *v = realloc(pv->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		pv->v = v;
+		pv->cap = cap;
+	}
+	pv->v[pv->n++] = pid;
+	return 0;
+}
+
+/* Decimal without sign, at most INT_MAX; advances *p. */
+static int parse_uint(const char **p, const char *end, unsigned long long max,
+		      unsigned long long *out)
+{
+	unsigned long long v = 0;
+	const char *s = *p;
+
+	if (s == end || *s < '0' || *s > '9')
+		return -EINVAL;
+	for (; s < end && *s >= '0' && *s <= '9'; s++) {
+		v = v * 10 + (unsigned long long)(*s - '0');
+		if (v > max)
+			return -ERANGE;
+	}
+	*p = s;
+	*out = v;
+	return 0;
+}
+
+int parse_procs(const char *buf, size_t len, struct pidvec *out)
+{
+	const char *p = buf, *end = buf + len;
+
+	while (p < end) {
+		unsigned long long v;
+		int r = parse_uint(&p, end, INT_MAX, &v);
+
+		if (r < 0)
+			return -EINVAL;
+		if (p == end || *p != '\n')
+			return -EINVAL;
+		p++;
+		/* 0 is a task outside the reader's pid namespace: keep it so
+		 * the caller knows the group holds someone it cannot see. */
+		r = pidvec_push(out, (pid_t)v);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* Find "key N\n" at a line start; value must be 0 or 1. */
+static int events_field(const char *buf, size_t len, const char *key)
+{
+	size_t klen = strlen(key);
+	const char *p = buf, *end = buf + len;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl ? nl : end;
+
+		if ((size_t)(le - p) == klen + 2 && !memcmp(p, key, klen) &&
+		    p[klen] == ' ' && (p[klen + 1] == '0' || p[klen + 1] == '1'))
+			return p[klen + 1] - '0';
+		p = le + 1;
+	}
+	return -1;
+}
+
+int parse_events(const char *buf, size_t len, int *populated, int *frozen)
+{
+	int pop = events_field(buf, len, "populated");
+
+	if (pop < 0)
+		return -EINVAL;
+	if (populated)
+		*populated = pop;
+	if (frozen)
+		*frozen = events_field(buf, len, "frozen");
+	return 0;
+}
+
+int parse_stat_flags(const char *buf, size_t len, unsigned long *flags)
+{
+	const char *p = NULL, *end = buf + len;
+	unsigned long long v;
+	int field;
+
+	/* comm may hold spaces, parentheses and newlines: the last ')'
+	 * ends it, since nothing after it can contain one. */
+	for (const char *s = buf; s < end; s++)
+		if (*s == ')')
+			p = s;
+	if (!p)
+		return -EINVAL;
+	p++;
+	/* After ") ": state(3) ppid(4) pgrp(5) session(6) tty_nr(7)
+	 * tpgid(8) flags(9). tpgid may be -1. */
+	for (field = 3; field <= 9; field++) {
+		if (p == end || *p != ' ')
+			return -EINVAL;
+		p++;
+		if (field == 9)
+			break;
+		if (p < end && *p == '-')
+			p++;
+		while (p < end && *p != ' ')
+			p++;
+	}
+	if (parse_uint(&p, end, ULONG_MAX, &v) < 0)
+		return -EINVAL;
+	*flags = (unsigned long)v;
+	return 0;
+}
+
+int parse_proc_cgroup(const char *buf, size_t len, char *out, size_t outsz)
+{
+	const char *p = buf, *end = buf + len;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl ? nl : end;
+
+		if (le - p >= 4 && !memcmp(p, "0::/", 4)) {
+			size_t n = (size_t)(le - p) - 3;
+
+			if (n + 1 > outsz)
+				return -ENAMETOOLONG;
+			memcpy(out, p + 3, n);
+			out[n] = '\0';
+			return 0;
+		}
+		p = le + 1;
+	}
+	return -ENOMEDIUM;	/* no cgroup v2 line: no unified hierarchy */
+}
+
+int parse_type(const char *buf, size_t len, enum cg_type *type)
+{
+	static const struct {
+		const char *s;
+		enum cg_type t;
+	} names[] = {
+		{ "domain", CG_TYPE_DOMAIN },
+		{ "domain threaded", CG_TYPE_DOMAIN_THREADED },
+		{ "domain invalid", CG_TYPE_DOMAIN_INVALID },
+		{ "threaded", CG_TYPE_THREADED },
+	};
+
+	if (len && buf[len - 1] == '\n')
+		len--;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strlen(names[i].s) == len && !memcmp(buf, names[i].s, len)) {
+			*type = names[i].t;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+int parse_bool(const char *buf, size_t len, int *val)
+{
+	if (len && buf[len - 1] == '\n')
+		len--;
+	if (len != 1 || (buf[0] != '0' && buf[0] != '1'))
+		return -EINVAL;
+	*val = buf[0] - '0';
+	return 0;
+}
+
+int cgpath_within(const char *path, const char *base)
+{
+	size_t n = strlen(base);
+
+	if (n == 1 && base[0] == '/')
+		return path[0] == '/';
+	return !strncmp(path, base, n) && (path[n] == '\0' || path[n] == '/');
+}

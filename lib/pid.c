@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* Kill the group a process belongs to (the user-space OOM killer's case).
+ * The pidfd names the process without pid-reuse races: its group is read
+ * from /proc while the pidfd pins it, and the process is checked alive
+ * afterwards, so the group read was its own. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cgkill-private.h"
+
+/* The pid of a pidfd, from fdinfo ("Pid:\t-1" once it has exited). */
+static int pidfd_pid(int pidfd, pid_t *pid)
+{
+	char path[64], buf[4096];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", pidfd);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? -EBADF : -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	for (char *l = buf; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+		int v;
+
+		if (sscanf(l, "Pid:\t%d", &v) == 1) {
+			if (v <= 0)
+				return -ESRCH;
+			*pid = v;
+			return 0;
+		}
+	}
+	return -EBADF;	/* not a pidfd */
+}
+
+static int group_of(int pidfd, char *cgpath, size_t size)
+{
+	char path[64], buf[8192];
+	pid_t pid = 0;
+	ssize_t n;
+	int fd, r = pidfd_pid(pidfd, &pid);
+
+	if (r < 0)
+		return r;
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	r = n < 0 ? -errno : 0;
+	close(fd);
+	if (r < 0)
+		return r;
+	r = parse_proc_cgroup(buf, (size_t)n, cgpath, size);
+	if (r < 0)
+		return r;
+	return cgk_pidfd_signal(pidfd, 0);	/* still the same process */
+}
+
+CGKILL_EXPORT int cgkill_pidfd(int pidfd, const struct cgkill_opts *opts,
+			       struct cgkill_report *report)
+{
+	char cgpath[4096];
+	int r, fd;
+
+	if (pidfd < 0)
+		return -EBADF;
+	r = group_of(pidfd, cgpath, sizeof(cgpath));
+	if (r < 0)
+		return r;
+	fd = cgkill_open(cgpath, CGKILL_OPEN_CGROUP_PATH);
+	if (fd < 0)
+		return fd == -EINVAL ? -EPERM : fd;	/* "/" is the root */
+	r = cgkill_fd(fd, opts, report);
+	close(fd);
+	return r;
+}
+
+CGKILL_EXPORT int cgkill_pid(pid_t pid, const struct cgkill_opts *opts,
+			     struct cgkill_report *report)
+{
+	int r, pidfd;
+
+	if (pid <= 0)
+		return -EINVAL;
+	pidfd = cgk_pidfd_open(pid);
+	if (pidfd < 0)
+		return pidfd;
+	r = cgkill_pidfd(pidfd, opts, report);
+	close(pidfd);
+	return r;
+}

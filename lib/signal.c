@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* Signalling one process safely: pin it with a pidfd, prove it is a user
+ * process still inside the subtree, and only then signal the pidfd, so a
+ * recycled pid or a process that moved away is never hit. */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/ioctl.h>
+#include <linux/types.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "cgkill-private.h"
+
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+#ifndef SYS_pidfd_send_signal
+#define SYS_pidfd_send_signal 424
+#endif
+
+/* Linux 6.13 uapi/linux/pidfd.h; older headers lack it. */
+struct cgk_pidfd_info {
+	__u64 mask;
+	__u64 cgroupid;
+	__u32 pid, tgid, ppid, ruid, rgid, euid, egid, suid, sgid, fsuid, fsgid;
+	__u32 spare0[1];
+};
+#define CGK_PIDFD_GET_INFO _IOWR(0xFF, 11, struct cgk_pidfd_info)
+#define CGK_PIDFD_INFO_CGROUPID (1ULL << 2)
+
+int cgk_pidfd_open(pid_t pid)
+{
+	long fd = syscall(SYS_pidfd_open, pid, 0);
+
+	return fd < 0 ? -errno : (int)fd;
+}
+
+int cgk_pidfd_signal(int pidfd, int sig)
+{
+	return syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0 ? -errno : 0;
+}
+
+/* 1: cgroup id known; 0: no PIDFD_GET_INFO here; <0: error. */
+int cgk_pidfd_info(int pidfd, uint64_t *cgroupid, pid_t *ppid)
+{
+	struct cgk_pidfd_info info = { .mask = CGK_PIDFD_INFO_CGROUPID };
+
+	if (ioctl(pidfd, CGK_PIDFD_GET_INFO, &info) < 0) {
+		if (errno == ENOTTY || errno == EINVAL || errno == EOPNOTSUPP)
+			return 0;
+		return -errno;
+	}
+	if (!(info.mask & CGK_PIDFD_INFO_CGROUPID))
+		return 0;
+	*cgroupid = info.cgroupid;
+	*ppid = (pid_t)info.ppid;
+	return 1;
+}
+
+static ssize_t proc_read(pid_t pid, const char *what, char *buf, size_t size)
+{
+	char path[64];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, what);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	n = read(fd, buf, size - 1);
+	if (n < 0)
+		n = errno == ENOENT ? -ESRCH : -errno;
+	else
+		buf[n] = '\0';
+	close(fd);
+	return n;
+}
+
+int is_kthread(pid_t pid)
+{
+	char buf[1024];
+	unsigned long flags;
+	ssize_t n = proc_read(pid, "stat", buf, sizeof(buf));
+
+	if (n < 0)
+		return (int)n;
+	if (parse_stat_flags(buf, (size_t)n, &flags) < 0)
+		return -EIO;
+	return !!(flags & PF_KTHREAD_FLAG);
+}
+
+/* The /proc route, for kernels without PIDFD_GET_INFO: the pidfd pins the
+ * process, and its liveness is checked after the reads, so what was read
+ * belonged to it. */
+static int verify_procfs(const struct sig_ctx *c, int pidfd, pid_t pid,
+			 enum sig_result *res)
+{
+	char buf[8192], path[4096];
+	ssize_t n;
+	int r = is_kthread(pid);
+
+	if (r < 0)
+		return r;
+	if (r) {
+		*res = SIG_KTHREAD;
+		return 0;
+	}
+	n = proc_read(pid, "cgroup", buf, sizeof(buf));
+	if (n < 0)
+		return (int)n;
+	r = parse_proc_cgroup(buf, (size_t)n, path, sizeof(path));
+	if (r < 0)
+		return r;
+	r = cgk_pidfd_signal(pidfd, 0);
+	if (r < 0)
+		return r;
+	*res = cgpath_within(path, c->cgpath) ? SIG_SENT : SIG_OUTSIDE;
+	return 0;
+}
+
+static int verify(struct sig_ctx *c, int pidfd, pid_t pid, enum sig_result *res)
+{
+	uint64_t id;
+	pid_t ppid;
+	int r;
+
+	if (c->use_info) {
+		r = cgk_pidfd_info(pidfd, &id, &ppid);
+		if (r < 0)
+			return r;
+		if (r == 0) {
+			c->use_info = 0;
+		} else {
+			if (!idset_has(c->groups, id)) {
+				*res = SIG_OUTSIDE;
+				return 0;
+			}
+			/* Kernel threads are children of kthreadd (2), or it
+			 * (ppid 0); only those need the /proc check. */
+			if (ppid == 0 || ppid == 2) {
+				r = is_kthread(pid);
+				if (r < 0)
+					return r;
+				if (r) {
+					*res = SIG_KTHREAD;
+					return 0;
+				}
+			}
+			*res = SIG_SENT;
+			return 0;
+		}
+	}
+	return verify_procfs(c, pidfd, pid, res);
+}
+
+int sig_verify_send(struct sig_ctx *c, pid_t pid, int sig, int extra,
+		    enum sig_result *res)
+{
+	int r, pidfd = cgk_pidfd_open(pid);
+
+	if (pidfd == -ESRCH || pidfd == -EINVAL) {
+		*res = SIG_GONE;	/* EINVAL: no longer a thread-group leader */
+		return 0;
+	}
+	if (pidfd < 0)
+		return pidfd;
+	r = verify(c, pidfd, pid, res);
+	if (r == 0 && *res == SIG_SENT && sig)
+		r = cgk_pidfd_signal(pidfd, sig);
+	if (r == 0 && *res == SIG_SENT && extra)
+		r = cgk_pidfd_signal(pidfd, extra);
+	if (r == -ESRCH) {
+		*res = SIG_GONE;
+		r = 0;
+	}
+	close(pidfd);
+	return r;
+}
