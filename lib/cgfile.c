@@ -97,7 +97,15 @@ int events_read(int evfd, int *populated, int *frozen)
 	do
 		n = pread(evfd, buf, sizeof(buf) - 1, 0);
 	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return -errno;
+	if (n < 0) {
+		/* Removed by someone else once empty (a service manager
+		 * does that): nothing can be in it any more. */
+		if (errno != ENODEV && errno != ENOENT)
+			return -errno;
+		*populated = 0;
+		if (frozen)
+			*frozen = 0;
+		return 0;
+	}
 	return parse_events(buf, (size_t)n, populated, frozen);
 }

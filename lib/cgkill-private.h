@@ -73,6 +73,7 @@ int cg_self_path(char **path);
 struct cg_target {
 	char *fspath;	/* where the caller's mount namespace sees it */
 	char *cgpath;	/* as /proc/PID/cgroup would print it */
+	int has_self;	/* the caller is inside (CGKILL_ALLOW_SELF) */
 };
 void cg_target_free(struct cg_target *t);
 /* Check dirfd is a cgroup2 directory and apply the guard rails. */
@@ -103,8 +104,9 @@ struct cg_group {
 };
 typedef int (*walk_fn)(struct cg_group *g, void *data);
 /* Visit the target and every descendant, parents first. Groups that
- * vanish during the walk are skipped. Returns the number visited. */
-int cg_walk(int dirfd, int want_freeze, walk_fn fn, void *data);
+ * vanish during the walk are skipped. frozen: the target counts as
+ * own_frozen. Returns the number visited. */
+int cg_walk(int dirfd, int want_freeze, int frozen, walk_fn fn, void *data);
 
 /* ---- signal.c: signalling one verified process --------------------------- */
 

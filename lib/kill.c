@@ -35,8 +35,11 @@ CGKILL_EXPORT int cgkill_fd(int dirfd, const struct cgkill_opts *opts,
 CGKILL_EXPORT int cgkill_path(const char *path, const struct cgkill_opts *opts,
 			      struct cgkill_report *report)
 {
-	int r, fd = cgkill_open(path, 0);
+	int r, fd;
 
+	if (report && report_check(report) < 0)
+		return -EINVAL;
+	fd = cgkill_open(path, 0);
 	if (fd < 0)
 		return fd;
 	r = cgkill_fd(fd, opts, report);

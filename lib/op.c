@@ -59,6 +59,7 @@ struct cgkill_op {
 	uint64_t t0, deadline, next_scan, gap;
 	long prev_users;
 	int remove_tries;
+	int was_frozen;	/* the target was frozen before this call */
 };
 
 struct pass {
@@ -176,6 +177,9 @@ static int pass_group(struct cg_group *g, void *data)
 	n = cg_read_all(g->fd, "cgroup.procs", &op->buf, &op->cap);
 	if (n == -ENOENT || n == -ENODEV)
 		return 0;	/* removed while we walked */
+	if (n == -EOPNOTSUPP)
+		return 0;	/* threaded: its processes are listed at its
+				   threaded domain root, visited before it */
 	if (n < 0)
 		return (int)n;
 	op->pv.n = 0;
@@ -197,7 +201,7 @@ static int run_pass(struct cgkill_op *op, enum pass_mode mode, int sig,
 
 	*ps = (struct pass){ .op = op, .mode = mode, .sig = sig };
 	/* Own-frozen descendants matter only for a signal they would sit on. */
-	r = cg_walk(op->tfd, sig && sig != SIGKILL, pass_group, ps);
+	r = cg_walk(op->tfd, sig && sig != SIGKILL, op->was_frozen, pass_group, ps);
 	op->rep.passes++;
 	if (ps->groups > op->rep.cgroups)
 		op->rep.cgroups = ps->groups;
@@ -211,12 +215,21 @@ static int signal_frozen(struct cgkill_op *op, int sig)
 	struct pass ps;
 	int froze, r, r2;
 
-	r = freeze_begin(op->tfd, &froze);
+	froze = 0;
+	/* With CGKILL_ALLOW_SELF the caller may be inside: freezing would
+	 * stop the caller itself, so that subtree is signalled unfrozen. */
+	r = op->t.has_self ? 0 : freeze_begin(op->tfd, &froze);
 	if (r < 0 && r != -ENOENT)
 		return r;
+	op->was_frozen = !froze && !op->t.has_self && r == 0;
 	for (int i = 0; i < MAX_PASSES; i++) {
+		size_t known = op->groups.n;
+
 		r = run_pass(op, PASS_NEW, sig, &ps);
-		if (r < 0 || ps.newly == 0)
+		/* A leader can sit in a group visited after the one listing
+		 * it (threaded subtrees, migrations): a pass that found new
+		 * groups is followed by another. */
+		if (r < 0 || (ps.newly == 0 && op->groups.n == known))
 			break;
 	}
 	r2 = freeze_end(op->tfd, froze);
@@ -451,8 +464,10 @@ static int op_setup(struct cgkill_op *op, int dirfd)
 static int dry_run(struct cgkill_op *op)
 {
 	struct pass ps;
-	int r = run_pass(op, PASS_LIST, 0, &ps);
+	int r = run_pass(op, PASS_OBSERVE, 0, &ps);
 
+	if (r == 0)
+		r = run_pass(op, PASS_LIST, 0, &ps);
 	if (r < 0)
 		return r;
 	op->rep.method = CGKILL_METHOD_NONE;

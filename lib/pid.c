@@ -72,6 +72,8 @@ CGKILL_EXPORT int cgkill_pidfd(int pidfd, const struct cgkill_opts *opts,
 
 	if (pidfd < 0)
 		return -EBADF;
+	if (report && report_check(report) < 0)
+		return -EINVAL;
 	r = group_of(pidfd, cgpath, sizeof(cgpath));
 	if (r < 0)
 		return r;

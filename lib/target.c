@@ -143,9 +143,13 @@ int cg_target_check(int dirfd, uint64_t flags, struct cg_target *t)
 		return -errno;
 	if (sfs.f_type != CGROUP2_SUPER_MAGIC)
 		return -EMEDIUMTYPE;
-	/* Only the hierarchy's root lacks cgroup.events. */
-	if (faccessat(dirfd, "cgroup.events", F_OK, 0) < 0)
-		return errno == ENOENT ? -EPERM : -errno;
+	/* Only the hierarchy's root lacks cgroup.events; a removed group
+	 * has no files at all. */
+	if (faccessat(dirfd, "cgroup.events", F_OK, 0) < 0) {
+		if (errno != ENOENT)
+			return -errno;
+		return faccessat(dirfd, "cgroup.procs", F_OK, 0) == 0 ? -EPERM : -ENOENT;
+	}
 	r = fd_path(dirfd, &t->fspath);
 	if (r < 0)
 		return r;
@@ -162,13 +166,13 @@ int cg_target_check(int dirfd, uint64_t flags, struct cg_target *t)
 	r = join_cgpath(&m, t->fspath, &t->cgpath);
 	if (r < 0)
 		goto out;
-	if (!(flags & CGKILL_ALLOW_SELF)) {
-		r = cg_self_path(&self);
-		if (r == -ENOMEDIUM)
-			r = 0;	/* no v2 membership: cannot be inside */
-		else if (r == 0 && cgpath_within(self, t->cgpath))
-			r = -EDEADLK;
-	}
+	r = cg_self_path(&self);
+	if (r == -ENOMEDIUM)
+		r = 0;	/* no v2 membership: cannot be inside */
+	else if (r == 0 && cgpath_within(self, t->cgpath))
+		t->has_self = 1;
+	if (t->has_self && !(flags & CGKILL_ALLOW_SELF))
+		r = -EDEADLK;
 out:
 	free(self);
 	cg_mount_free(&m);

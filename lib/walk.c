@@ -151,7 +151,7 @@ fail:
 	return r;
 }
 
-int cg_walk(int dirfd, int want_freeze, walk_fn fn, void *data)
+int cg_walk(int dirfd, int want_freeze, int frozen, walk_fn fn, void *data)
 {
 	struct walker w = { .want_freeze = want_freeze };
 	int fd, r, count = 0;
@@ -166,7 +166,7 @@ int cg_walk(int dirfd, int want_freeze, walk_fn fn, void *data)
 		close(fd);
 		return r;
 	}
-	r = visit(&w, fd, 0, 0, 0, fn, data);
+	r = visit(&w, fd, 0, 0, frozen, fn, data);
 	if (r < 0)
 		goto out;
 	count = 1;
