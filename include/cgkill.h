@@ -96,8 +96,9 @@ struct cgkill_stage {
 };
 
 /*
- * Filled by every kill call.  Set size to sizeof(struct cgkill_report); an
- * older, shorter struct gets the fields it has.
+ * Filled when a kill call returns CGKILL_DONE or CGKILL_TIMEOUT, untouched
+ * on a negative error.  Set size to sizeof(struct cgkill_report); a larger
+ * struct from a newer header gets its unknown tail zeroed.
  */
 struct cgkill_report {
 	uint32_t size;		/* sizeof(struct cgkill_report), set by caller */
@@ -109,7 +110,8 @@ struct cgkill_report {
 	bool escalated;		/* CGKILL_ESCALATE sent SIGKILL */
 	uint64_t signaled;	/* total processes signalled by pidfd */
 	uint64_t kernel_threads;	/* kernel threads seen, never signalled */
-	uint64_t cgroups;	/* groups in the subtree (largest pass) */
+	uint64_t cgroups;	/* groups visited by the largest pass (0 when
+				   the native path never had to walk) */
 	uint64_t passes;	/* listing passes over the subtree */
 	uint64_t frozen_pending;	/* signalled processes left frozen by
 					   a descendant's own cgroup.freeze */
@@ -151,7 +153,8 @@ int cgkill_op_start(int dirfd, const struct cgkill_opts *opts,
 int cgkill_op_get_fd(const struct cgkill_op *op);
 /* Make progress: CGKILL_RUNNING, or the final result and @report. */
 int cgkill_op_process(struct cgkill_op *op, struct cgkill_report *report);
-/* Cancel if unfinished (the freezer is restored) and free. NULL is a no-op. */
+/* Cancel if unfinished and free; NULL is a no-op.  The freezer is only
+ * ever set within one call, so nothing is left frozen. */
 void cgkill_op_free(struct cgkill_op *op);
 
 /* ---- capabilities (probe.c) ---------------------------------------------- */

@@ -78,8 +78,10 @@ CGKILL_EXPORT int cgkill_pidfd(int pidfd, const struct cgkill_opts *opts,
 	if (r < 0)
 		return r;
 	fd = cgkill_open(cgpath, CGKILL_OPEN_CGROUP_PATH);
+	if (fd == -EINVAL)
+		return -ENOENT;	/* "/../x": outside our cgroup namespace */
 	if (fd < 0)
-		return fd == -EINVAL ? -EPERM : fd;	/* "/" is the root */
+		return fd;
 	r = cgkill_fd(fd, opts, report);
 	close(fd);
 	return r;
