@@ -1,0 +1,452 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* Beyond cgroup.kill: any signal, escalation, dry runs, observers, kill by
+ * process, the non-blocking API and removal, on the real kernel. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "helpers.h"
+
+static uint64_t native = 0, fallback = CGKILL_FORCE_FREEZE;
+
+static void assert_exit(pid_t pid, int code)
+{
+	int st = cgt_reap(pid, 3000);
+
+	assert_true(st != -1);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), code);
+}
+
+static void assert_sigkilled(pid_t pid)
+{
+	int st = cgt_reap(pid, 3000);
+
+	assert_true(st != -1);
+	assert_true(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+}
+
+/* Wait until the handlers ran: they run once the group is thawed. */
+static int count_settled(int n, int want)
+{
+	int sum = 0;
+
+	for (int t = 0; t < 2000; t++) {
+		sum = 0;
+		for (int i = 0; i < n; i++)
+			sum += cgt_shared[i];
+		if (sum >= want)
+			break;
+		usleep(1000);
+	}
+	usleep(20000);	/* and no extra delivery comes late */
+	sum = 0;
+	for (int i = 0; i < n; i++)
+		sum += cgt_shared[i];
+	return sum;
+}
+
+static void test_usr1_once_each(void **state)
+{
+	struct cgkill_report r = { .size = sizeof(r) };
+	struct cgkill_opts o;
+	const char *g = cgt_mkgroup("usr1"), *sub = cgt_mkgroup("usr1/sub");
+	pid_t pids[200];
+
+	cgt_spawn_many(g, CGT_COUNT_USR1, 100, pids);
+	cgt_spawn_many(sub, CGT_COUNT_USR1, 100, pids + 100);
+	cgt_opts(&o, state);
+	o.signal = SIGUSR1;
+	o.timeout_ms = 0;
+	assert_int_equal(cgkill_path(g, &o, &r), CGKILL_TIMEOUT);
+	assert_int_equal(r.method, CGKILL_METHOD_FREEZE);	/* any path */
+	assert_int_equal(r.signaled, 200);
+	assert_int_equal(r.signal, SIGUSR1);
+	assert_int_equal(count_settled(200, 200), 200);
+	for (int i = 0; i < 200; i++) {
+		assert_int_equal(cgt_shared[i], 1);
+		assert_true(cgt_alive(pids[i]));
+	}
+	assert_int_equal(cgt_frozen_flag(g), 0);
+	assert_int_equal(cgt_frozen_flag(sub), 0);
+}
+
+static void test_term_exits_early(void **state)
+{
+	struct cgkill_report r = { .size = sizeof(r) };
+	struct cgkill_opts o;
+	const char *g = cgt_mkgroup("term");
+	pid_t pids[20];
+
+	cgt_spawn_many(g, CGT_EXIT_ON_TERM, 20, pids);
+	cgt_opts(&o, state);
+	o.signal = SIGTERM;
+	o.flags |= CGKILL_ESCALATE;
+	o.grace_ms = 5000;
+	assert_int_equal(cgkill_path(g, &o, &r), CGKILL_DONE);
+	assert_false(r.escalated);
+	assert_int_equal(r.n_stages, 1);
+	assert_true(r.elapsed_ns < 2000000000ULL);	/* not the 5 s grace */
+	assert_int_equal(cgt_populated(g), 0);
+	for (int i = 0; i < 20; i++)
+		assert_exit(pids[i], 0);
+}
+
+static void test_escalation(void **state)
+{
+	struct cgkill_report r = { .size = sizeof(r) };
+	struct cgkill_opts o;
+	const char *g = cgt_mkgroup("esc");
+	pid_t polite[10], stubborn[10];
+
+	cgt_spawn_many(g, CGT_EXIT_ON_TERM, 10, polite);
+	cgt_spawn_many(g, CGT_IGNORE_ALL, 10, stubborn);
+	cgt_opts(&o, state);
+	o.signal = SIGTERM;
+	o.flags |= CGKILL_ESCALATE;
+	o.grace_ms = 300;
+	assert_int_equal(cgkill_path(g, &o, &r), CGKILL_DONE);
+	assert_true(r.escalated);
+	assert_int_equal(r.n_stages, 2);
+	assert_int_equal(r.signal, SIGTERM);
+	assert_int_equal(r.stages[0].signal, SIGTERM);
+	assert_int_equal(r.stages[0].method, CGKILL_METHOD_FREEZE);
+	assert_int_equal(r.stages[0].signaled, 20);
+	assert_int_equal(r.stages[1].signal, SIGKILL);
+	assert_int_equal(r.stages[1].method, *(uint64_t *)*state ?
+			 CGKILL_METHOD_FREEZE : CGKILL_METHOD_NATIVE);
+	assert_int_equal(r.method, r.stages[1].method);
+	if (*(uint64_t *)*state)
+		assert_int_equal(r.stages[1].signaled, 10);
+	assert_true(r.elapsed_ns >= 300000000ULL);
+	assert_true(r.empty);
+	assert_int_equal(cgt_populated(g), 0);
+	for (int i = 0; i < 10; i++) {
+		assert_exit(polite[i], 0);
+		assert_sigkilled(stubborn[i]);
+	}
+}
+
+static void test_sigcont_stopped(void **state)
+{
+	struct cgkill_report r = { .size = sizeof(r) };
+	struct cgkill_opts o;
+	const char *g = cgt_mkgroup("stopped");
+	pid_t pids[5];
+
+	cgt_spawn_many(g, CGT_EXIT_ON_TERM, 5, pids);
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(kill(pids[i], SIGSTOP), 0);
+	cgt_opts(&o, state);
+	o.signal = SIGTERM;
+	o.flags |= CGKILL_SIGCONT;
+	o.timeout_ms = 5000;
+	assert_int_equal(cgkill_path(g, &o, &r), CGKILL_DONE);
+	for (int i = 0; i < 5; i++)
+		assert_exit(pids[i], 0);	/* the handler ran */
+}
+
+static void test_timeout_without_escalation(void **state)
+{
+	struct cgkill_report r = { .size = sizeof(r) };
+	struct cgkill_opts o;
+	const char *g = cgt_mkgroup("deaf");
+	pid_t pids[10];
+
+	cgt_spawn_many(g, CGT_IGNORE_ALL, 10, pids);
+	cgt_opts(&o, state);
+	o.signal = SIGTERM;
+	o.timeout_ms = 300;
+	assert_int_equal(cgkill_path(g, &o, &r), CGKILL_TIMEOUT);
+	assert_true(r.timed_out);
+	assert_false(r.empty);
+	assert_true(r.populated);
+	assert_int_equal(r.signaled, 10);
+	assert_true(r.elapsed_ns >= 300000000ULL && r.elapsed_ns < 1500000000ULL);
+	for (int i = 0; i < 10; i++)
+		assert_true(cgt_alive(pids[i]));
+	assert_int_equal(cgt_frozen_flag(g), 0);
+}
+
+struct seen {
+	pid_t pids[64];
+	char groups[64][32];
+	int n, sig, fail_at;
+	bool dry;
+};
+
+static int observer(const struct cgkill_proc *p, void *userdata)
+{
+	struct seen *s = userdata;
+
+	if (s->n == s->fail_at)
+		return -ECANCELED;
+	s->pids[s->n] = p->pid;
+	snprintf(s->groups[s->n], sizeof(s->groups[0]), "%s", p->cgroup);
+	s->sig = p->signal;
+	s->dry = p->dry_run;
+	s->n++;
+	return 0;
+}
+
+static bool listed(const struct seen *s, pid_t pid, const char *group)
+{
+	for (int i = 0; i < s->n; i++)
+		if (s->pids[i] == pid)
+			return !strcmp(s->groups[i], group);
+	return false;
+}
+
+static void test_dry_run(void **state)
+{
+	struct cgkill_report r = { .size = sizeof(r) };
+	struct seen s = { .fail_at = -1 };
+	struct cgkill_opts o;
+	const char *g = cgt_mkgroup("dry"), *sub = cgt_mkgroup("dry/a/b");
+	pid_t top[3], deep[4];
+
+	cgt_spawn_many(g, CGT_PAUSE, 3, top);
+	cgt_spawn_many(sub, CGT_PAUSE, 4, deep);
+	cgt_opts(&o, state);
+	o.flags |= CGKILL_DRY_RUN;
+	o.observer = observer;
+	o.userdata = &s;
+	assert_int_equal(cgkill_path(g, &o, &r), CGKILL_DONE);
+	assert_int_equal(r.method, CGKILL_METHOD_NONE);
+	assert_int_equal(r.signaled, 0);
+	assert_false(r.empty);
+	assert_int_equal(s.n, 7);
+	assert_true(s.dry);
+	assert_int_equal(s.sig, SIGKILL);
+	for (int i = 0; i < 3; i++) {
+		assert_true(listed(&s, top[i], ""));
+		assert_true(cgt_alive(top[i]));
+	}
+	for (int i = 0; i < 4; i++) {
+		assert_true(listed(&s, deep[i], "a/b"));
+		assert_true(cgt_alive(deep[i]));
+	}
+	assert_int_equal(cgt_frozen_flag(g), 0);
+}
+
+static void test_observer(void **state)
+{
+	struct cgkill_report r = { .size = sizeof(r) };
+	struct seen s = { .fail_at = -1 };
+	struct cgkill_opts o;
+	const char *g = cgt_mkgroup("obs"), *g2 = cgt_mkgroup("obs2");
+	pid_t pids[5], other[5];
+
+	cgt_spawn_many(g, CGT_PAUSE, 5, pids);
+	cgt_opts(&o, state);
+	o.flags |= CGKILL_FORCE_FREEZE;
+	o.observer = observer;
+	o.userdata = &s;
+	assert_int_equal(cgkill_path(g, &o, &r), CGKILL_DONE);
+	assert_int_equal(s.n, 5);
+	assert_false(s.dry);
+	for (int i = 0; i < 5; i++) {
+		assert_true(listed(&s, pids[i], ""));
+		assert_sigkilled(pids[i]);
+	}
+	/* A negative return stops the operation with that error; the
+	 * freezer is restored. */
+	cgt_spawn_many(g2, CGT_COUNT_TERM, 5, other);
+	memset(&s, 0, sizeof(s));
+	s.fail_at = 2;
+	o.signal = SIGTERM;
+	assert_int_equal(cgkill_path(g2, &o, &r), -ECANCELED);
+	assert_int_equal(cgt_frozen_flag(g2), 0);
+	for (int i = 0; i < 5; i++)
+		assert_true(cgt_alive(other[i]));
+}
+
+static void test_kill_by_pid(void **state)
+{
+	struct cgkill_report r = { .size = sizeof(r) };
+	struct cgkill_opts o;
+	const char *g = cgt_mkgroup("bypid"), *g2 = cgt_mkgroup("bypidfd");
+	pid_t a[3], b[3], gone;
+	int pidfd;
+
+	cgt_spawn_many(g, CGT_PAUSE, 3, a);
+	cgt_spawn_many(g2, CGT_PAUSE, 3, b);
+	cgt_opts(&o, state);
+	assert_int_equal(cgkill_pid(a[1], &o, &r), CGKILL_DONE);
+	for (int i = 0; i < 3; i++) {
+		assert_sigkilled(a[i]);
+		assert_true(cgt_alive(b[i]));
+	}
+	pidfd = (int)syscall(SYS_pidfd_open, b[2], 0);
+	assert_true(pidfd >= 0);
+	assert_int_equal(cgkill_pidfd(pidfd, &o, &r), CGKILL_DONE);
+	close(pidfd);
+	for (int i = 0; i < 3; i++)
+		assert_sigkilled(b[i]);
+	/* A pidfd whose process has exited (and been reaped). */
+	gone = cgt_spawn(cgt_mkgroup("bypidfd2"), CGT_PAUSE);
+	pidfd = (int)syscall(SYS_pidfd_open, gone, 0);
+	assert_true(pidfd >= 0);
+	kill(gone, SIGKILL);
+	assert_sigkilled(gone);
+	assert_int_equal(cgkill_pidfd(pidfd, &o, &r), -ESRCH);
+	close(pidfd);
+	assert_int_equal(cgkill_pidfd(0, &o, &r), -EBADF);	/* stdin */
+}
+
+static void test_nonblocking(void **state)
+{
+	static pid_t pids[1000];
+	struct cgkill_report r = { .size = sizeof(r) };
+	struct epoll_event ev, out[4];
+	struct itimerspec its = { .it_interval = { 0, 5000000 }, .it_value = { 0, 5000000 } };
+	struct cgkill_opts o;
+	struct cgkill_op *op;
+	const char *g = cgt_mkgroup("loop");
+	char rel[32];
+	int ep, tfd, fd, res = CGKILL_RUNNING, calls = 0, fds_before;
+
+	for (int i = 0; i < 10; i++) {
+		snprintf(rel, sizeof(rel), "loop/g%d", i);
+		cgt_spawn_many(cgt_mkgroup(rel), CGT_PAUSE, 100, pids + i * 100);
+	}
+	cgt_opts(&o, state);
+	fd = open(g, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ep = epoll_create1(EPOLL_CLOEXEC);
+	tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	assert_int_equal(timerfd_settime(tfd, 0, &its, NULL), 0);
+	assert_int_equal(cgkill_op_start(fd, &o, &op), 0);
+	ev = (struct epoll_event){ .events = EPOLLIN, .data.u32 = 1 };
+	assert_int_equal(epoll_ctl(ep, EPOLL_CTL_ADD, cgkill_op_get_fd(op), &ev), 0);
+	ev = (struct epoll_event){ .events = EPOLLIN, .data.u32 = 2 };
+	assert_int_equal(epoll_ctl(ep, EPOLL_CTL_ADD, tfd, &ev), 0);
+	while (res == CGKILL_RUNNING) {
+		int n = epoll_wait(ep, out, 4, 10000);
+
+		assert_true(n > 0);
+		for (int i = 0; i < n; i++) {
+			uint64_t ticks;
+
+			if (out[i].data.u32 == 2) {
+				assert_int_equal(read(tfd, &ticks, sizeof(ticks)), sizeof(ticks));
+				continue;
+			}
+			calls++;
+			res = cgkill_op_process(op, &r);
+		}
+	}
+	assert_int_equal(res, CGKILL_DONE);
+	assert_true(calls >= 1);
+	/* Asking again gives the same result. */
+	assert_int_equal(cgkill_op_process(op, &r), CGKILL_DONE);
+	cgkill_op_free(op);
+	for (int i = 0; i < 1000; i++)
+		assert_sigkilled(pids[i]);
+	assert_int_equal(cgt_populated(g), 0);
+
+	/* Cancel in the middle: TERM ignored, a long timeout, then free. */
+	fds_before = cgt_open_fds();
+	cgt_spawn_many(cgt_mkgroup("loop/g0"), CGT_IGNORE_ALL, 20, pids);
+	o.signal = SIGTERM;
+	o.timeout_ms = 60000;
+	assert_int_equal(cgkill_op_start(fd, &o, &op), 0);
+	assert_int_equal(cgkill_op_process(op, &r), CGKILL_RUNNING);
+	assert_int_equal(cgt_frozen_flag(g), 0);
+	cgkill_op_free(op);
+	assert_int_equal(cgt_open_fds(), fds_before);
+	assert_int_equal(cgt_frozen_flag(g), 0);
+	for (int i = 0; i < 20; i++)
+		assert_true(cgt_alive(pids[i]));
+	close(tfd);
+	close(ep);
+	close(fd);
+}
+
+static void test_remove(void **state)
+{
+	struct cgkill_report r = { .size = sizeof(r) };
+	struct cgkill_opts o;
+	const char *top = cgt_mkgroup("rm"), *leaf = cgt_mkgroup("rm/a/b");
+	const char *kt_top = cgt_mkgroup("rmkt"), *kt_leaf = cgt_mkgroup("rmkt/x/y");
+	pid_t p1, p2, kt;
+
+	p1 = cgt_spawn(top, CGT_PAUSE);
+	p2 = cgt_spawn(leaf, CGT_PAUSE);
+	cgt_opts(&o, state);
+	o.flags |= CGKILL_REMOVE;
+	assert_int_equal(cgkill_path(top, &o, &r), CGKILL_DONE);
+	assert_sigkilled(p1);
+	assert_sigkilled(p2);
+	assert_int_equal(access(top, F_OK), -1);
+	assert_int_equal(errno, ENOENT);
+	/* A group that stays populated (a kernel thread) is not removed. */
+	kt = cgt_move_kthread(kt_leaf);
+	if (!kt && getenv("CGKILL_REQUIRE_CGROUP"))
+		fail_msg("no kernel thread could be moved into a cgroup");
+	if (!kt)
+		return;
+	p1 = cgt_spawn(kt_top, CGT_PAUSE);
+	assert_int_equal(cgkill_path(kt_top, &o, &r), -EBUSY);
+	assert_sigkilled(p1);
+	assert_int_equal(access(kt_leaf, F_OK), 0);
+	assert_int_equal(access(kt_top, F_OK), 0);
+}
+
+static void test_frozen_descendant_pending(void **state)
+{
+	struct cgkill_report r = { .size = sizeof(r) };
+	struct cgkill_opts o;
+	const char *g = cgt_mkgroup("pend"), *cold = cgt_mkgroup("pend/cold");
+	pid_t warm[3], frozen[4];
+
+	cgt_spawn_many(g, CGT_EXIT_ON_TERM, 3, warm);
+	cgt_spawn_many(cold, CGT_EXIT_ON_TERM, 4, frozen);
+	cgt_write(cold, "cgroup.freeze", "1");
+	cgt_opts(&o, state);
+	o.signal = SIGTERM;
+	o.timeout_ms = 300;
+	assert_int_equal(cgkill_path(g, &o, &r), CGKILL_TIMEOUT);
+	assert_int_equal(r.signaled, 7);
+	assert_int_equal(r.frozen_pending, 4);
+	assert_int_equal(cgt_frozen_flag(cold), 1);
+	assert_int_equal(cgt_frozen_flag(g), 0);
+	for (int i = 0; i < 3; i++)
+		assert_exit(warm[i], 0);
+	for (int i = 0; i < 4; i++)
+		assert_true(cgt_alive(frozen[i]));
+	/* Thawed, they act on the pending signal. */
+	cgt_write(cold, "cgroup.freeze", "0");
+	for (int i = 0; i < 4; i++)
+		assert_exit(frozen[i], 0);
+}
+
+#define ONE(f, s) cmocka_unit_test_prestate_setup_teardown(f, cgt_setup, cgt_teardown, s)
+#define BOTH(f) ONE(f, &native), ONE(f, &fallback)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		ONE(test_usr1_once_each, &native),
+		ONE(test_term_exits_early, &native),
+		BOTH(test_escalation),
+		ONE(test_sigcont_stopped, &native),
+		ONE(test_timeout_without_escalation, &native),
+		ONE(test_dry_run, &native),
+		ONE(test_observer, &native),
+		BOTH(test_kill_by_pid),
+		BOTH(test_nonblocking),
+		BOTH(test_remove),
+		ONE(test_frozen_descendant_pending, &native),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
