@@ -98,6 +98,9 @@ struct sample {
 	uint64_t seen_ns;	/* populated 0 seen by our watcher thread */
 	uint64_t seen_event_ns;	/* ... on a POLLPRI wake-up (0: none) */
 	uint64_t populate_ns;	/* spawning and waiting for the population */
+	uint64_t cpu_ns;	/* CPU time of the killing thread, t0 to empty */
+	uint64_t sig_first_ns, sig_last_ns;	/* --trace-signals: library's
+						   first and last signal */
 	long population;	/* processes when the clock started */
 	long reaped;
 	long survivors;
@@ -125,6 +128,7 @@ struct opts {
 	int memory;	/* -1: default */
 	int spawners;	/* parallel spawners, 0: one */
 	bool use[M_COUNT];	/* methods to run */
+	bool trace_signals;	/* observer timing the library's signals */
 	int syscalls;	/* -1: default */
 };
 
@@ -168,6 +172,15 @@ static void sleep_ns(uint64_t ns)
 
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR && !g_stop)
 		;
+}
+
+/* CPU time (user + system) of the calling thread. */
+static uint64_t thread_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
 static double ms(uint64_t ns)
@@ -713,7 +726,26 @@ static int populate_bomb(struct ctx *cx, struct pop *p, long cap, long trigger)
 	return 0;
 }
 
-static int lib_kill(int tfd, bool freeze, struct cgkill_report *rep)
+struct sigtimes {
+	uint64_t first, last;
+};
+
+static int observe_signal(const struct cgkill_proc *proc, void *userdata)
+{
+	struct sigtimes *st = userdata;
+	uint64_t now = bench_now();
+
+	(void)proc;
+	if (!st->first)
+		st->first = now;
+	st->last = now;
+	return 0;
+}
+
+/* Default options but an infinite timeout; st: time the signals (not a
+ * default: only with --trace-signals). */
+static int lib_kill(int tfd, bool freeze, struct cgkill_report *rep,
+		    struct sigtimes *st)
 {
 	struct cgkill_opts o;
 
@@ -721,6 +753,10 @@ static int lib_kill(int tfd, bool freeze, struct cgkill_report *rep)
 	o.timeout_ms = CGKILL_TIMEOUT_INFINITE;
 	if (freeze)
 		o.flags |= CGKILL_FORCE_FREEZE;
+	if (st) {
+		o.observer = observe_signal;
+		o.userdata = st;
+	}
 	memset(rep, 0, sizeof(*rep));
 	rep->size = sizeof(*rep);
 	return cgkill_fd(tfd, &o, rep);
@@ -743,9 +779,10 @@ static int measure(struct ctx *cx, const struct cell *c, int m, struct sample *s
 	static char *buf;
 	static size_t cap;
 	struct cgkill_report rep;
+	struct sigtimes sigt = { 0, 0 };
 	struct watcher w = { .running = false };
 	struct pop p;
-	uint64_t t0, t_call = 0, t_empty = 0;
+	uint64_t t0, t_call = 0, t_empty = 0, cpu0;
 	long pop_n = 0;
 	bool all;
 	int r, r2;
@@ -776,6 +813,7 @@ static int measure(struct ctx *cx, const struct cell *c, int m, struct sample *s
 	pop_n = c->bomb ? atomic_load(&cx->shm->started) : c->n;
 	atomic_store(&w.armed, 1);
 
+	cpu0 = thread_cpu_ns();
 	t0 = bench_now();
 	switch (m) {
 	case M_RAW:
@@ -788,8 +826,13 @@ static int measure(struct ctx *cx, const struct cell *c, int m, struct sample *s
 		break;
 	case M_NATIVE:
 	case M_FALLBACK:
-		r = lib_kill(p.tfd, m == M_FALLBACK, &rep);
+		r = lib_kill(p.tfd, m == M_FALLBACK, &rep,
+			     cx->o.trace_signals ? &sigt : NULL);
 		t_call = t_empty = bench_now();
+		if (sigt.first) {
+			s->sig_first_ns = sigt.first - t0;
+			s->sig_last_ns = sigt.last - t0;
+		}
 		if (r == CGKILL_DONE) {
 			uint32_t want = m == M_FALLBACK ? CGKILL_METHOD_FREEZE :
 							  CGKILL_METHOD_NATIVE;
@@ -814,6 +857,7 @@ static int measure(struct ctx *cx, const struct cell *c, int m, struct sample *s
 			c->label, strerror(-r));
 		goto out;
 	}
+	s->cpu_ns = thread_cpu_ns() - cpu0;
 	s->population = pop_n;
 	s->call_ns = t_call - t0;
 	s->empty_ns = t_empty - t0;
@@ -904,15 +948,16 @@ static struct stat3 stats_i64(int64_t *v, int n)
 
 struct summary {
 	bool run;	/* the method was asked for */
-	int n;
-	struct stat3 empty, call, seen, lag;	/* ns */
+	int n;		/* successful runs */
+	int failed;	/* runs that failed (errors, survivors, timeouts) */
+	struct stat3 empty, call, seen, lag, cpu;	/* ns */
 	double pop_med;
 	double ratio;	/* median empty / raw's */
 };
 
 static void summarize(const struct sample *s, int reps, struct summary *out)
 {
-	uint64_t e[reps], c[reps], v[reps];
+	uint64_t e[reps], c[reps], v[reps], cpu[reps];
 	int64_t lag[reps];
 	uint64_t popv[reps];
 	int n = 0;
@@ -923,15 +968,18 @@ static void summarize(const struct sample *s, int reps, struct summary *out)
 		e[n] = s[i].empty_ns;
 		c[n] = s[i].call_ns;
 		v[n] = s[i].seen_ns;
+		cpu[n] = s[i].cpu_ns;
 		lag[n] = (int64_t)s[i].call_ns - (int64_t)s[i].seen_ns;
 		popv[n] = (uint64_t)s[i].population;
 		n++;
 	}
 	out->n = n;
+	out->failed = reps - n;
 	out->empty = stats_u64(e, n);
 	out->call = stats_u64(c, n);
 	out->seen = stats_u64(v, n);
 	out->lag = stats_i64(lag, n);
+	out->cpu = stats_u64(cpu, n);
 	out->pop_med = stats_u64(popv, n).med;
 	out->ratio = NAN;
 }
@@ -964,15 +1012,19 @@ static void json_measurement(FILE *f, const struct cell *c, int m, int rep,
 		method_name[m], rep, order, s->ok ? "true" : "false");
 	fprintf(f, ",\"population\":%ld,\"empty_ns\":%" PRIu64 ",\"call_ns\":%" PRIu64
 		",\"seen_ns\":%" PRIu64 ",\"seen_event_ns\":%" PRIu64 ",\"lag_ns\":%" PRId64
-		",\"survivors\":%ld,\"reaped\":%ld,\"populate_ns\":%" PRIu64,
+		",\"survivors\":%ld,\"reaped\":%ld,\"populate_ns\":%" PRIu64
+		",\"cpu_ns\":%" PRIu64,
 		s->population, s->empty_ns, s->call_ns, s->seen_ns, s->seen_event_ns,
 		(int64_t)s->call_ns - (int64_t)s->seen_ns, s->survivors, s->reaped,
-		s->populate_ns);
+		s->populate_ns, s->cpu_ns);
 	if (m == M_NATIVE || m == M_FALLBACK)
 		fprintf(f, ",\"passes\":%" PRIu64 ",\"signaled\":%" PRIu64,
 			s->passes, s->signaled);
 	if (c->bomb)
 		fprintf(f, ",\"grown_after_start\":%ld", s->grown);
+	if (s->sig_first_ns)
+		fprintf(f, ",\"first_signal_ns\":%" PRIu64 ",\"last_signal_ns\":%" PRIu64,
+			s->sig_first_ns, s->sig_last_ns);
 	fprintf(f, "}\n");
 	fflush(f);
 }
@@ -983,12 +1035,13 @@ static void json_summary(FILE *f, const struct cell *c, int m, const struct summ
 		return;
 	fprintf(f, "{\"type\":\"summary\",");
 	json_cell(f, c);
-	fprintf(f, ",\"method\":\"%s\",\"reps\":%d,\"population_median\":%.0f",
-		method_name[m], su->n, isnan(su->pop_med) ? -1 : su->pop_med);
+	fprintf(f, ",\"method\":\"%s\",\"reps\":%d,\"failed\":%d,\"population_median\":%.0f",
+		method_name[m], su->n, su->failed, isnan(su->pop_med) ? -1 : su->pop_med);
 	json_stat(f, "empty_ns", su->empty);
 	json_stat(f, "call_ns", su->call);
 	json_stat(f, "seen_ns", su->seen);
 	json_stat(f, "lag_ns", su->lag);
+	json_stat(f, "cpu_ns", su->cpu);
 	fprintf(f, ",\"ratio_to_raw\":%.4f}\n", isnan(su->ratio) ? -1.0 : su->ratio);
 	fflush(f);
 }
@@ -1089,7 +1142,7 @@ static int write_svg(const char *path, const struct cell *cells, int ncells,
 	svg_esc(f, subtitle);
 	fprintf(f, "</text>\n");
 	/* grid and ticks: decades, with 2 and 5 minor lines */
-	for (double d = pl.x0; d <= pl.x1 + 1e-9; d += 1) {
+	for (double d = floor(pl.x0); d <= pl.x1 + 1e-9; d += 1) {
 		for (int k = 1; k < 10; k++) {
 			double v = pow(10, d) * k;
 			double x;
@@ -1105,12 +1158,12 @@ static int write_svg(const char *path, const struct cell *cells, int ncells,
 					x, pl.bottom + 16, v);
 		}
 	}
-	for (double d = pl.y0; d <= pl.y1 + 1e-9; d += 1) {
+	for (double d = floor(pl.y0); d <= pl.y1 + 1e-9; d += 1) {
 		for (int k = 1; k < 10; k++) {
 			double v = pow(10, d) * k;
 			double y;
 
-			if (log10(v) > pl.y1 + 1e-9)
+			if (log10(v) > pl.y1 + 1e-9 || log10(v) < pl.y0 - 1e-9)
 				continue;
 			y = py(&pl, v);
 			fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
@@ -1239,7 +1292,7 @@ static int kill_only(const char *path, bool freeze)
 	/* Reset the peak to what we hold now: the peak is then the call's. */
 	write_at(AT_FDCWD, "/proc/self/clear_refs", "5");
 	rss0 = status_kb("VmRSS");
-	r = lib_kill(fd, freeze, &rep);
+	r = lib_kill(fd, freeze, &rep, NULL);
 	hwm = status_kb("VmHWM");
 	getrusage(RUSAGE_SELF, &ru);
 	close(fd);
@@ -1349,7 +1402,9 @@ static int memory_mode(struct ctx *cx, long n, struct memres *res, int *nres)
 	int r, k = 0;
 
 	for (int gi = 0; gi < cx->o.ng; gi++) {
-		for (int fr = 1; fr >= 0; fr--) {
+		/* The fallback for every G; the native path, for reference,
+		 * at the last G only. */
+		for (int fr = 1; fr >= (gi == cx->o.ng - 1 ? 0 : 1); fr--) {
 			struct memres *m = &res[k];
 			int groups = cx->o.groups[gi] > n ? (int)n : cx->o.groups[gi];
 
@@ -1483,9 +1538,14 @@ static int syscall_mode(struct ctx *cx)
 
 	printf("\nSystem calls of the fallback (strace -f -c of a process that only "
 	       "calls cgkill_fd with CGKILL_FORCE_FREEZE; minus the same call on the "
-	       "same groups with no process):\n");
+	       "same groups with no process; N <= 1000):\n");
 	printf("%-14s %10s %10s %9s  %s\n", "cell", "calls", "baseline", "per proc",
 	       "per process: main calls");
+	long nmin = cx->o.n[0];
+
+	for (int ni = 1; ni < cx->o.nn; ni++)
+		if (cx->o.n[ni] < nmin)
+			nmin = cx->o.n[ni];
 	for (int gi = 0; gi < cx->o.ng; gi++) {
 		for (int ni = 0; ni < cx->o.nn; ni++) {
 			long n = cx->o.n[ni];
@@ -1494,6 +1554,10 @@ static int syscall_mode(struct ctx *cx)
 
 			if (g_stop)
 				return -EINTR;
+			/* The count per process does not depend on N; tracing
+			 * 10000 processes costs a minute in a VM. */
+			if (n > 1000 && n != nmin)
+				continue;
 			snprintf(label, sizeof(label), "N=%ld G=%d", n, groups);
 			fprintf(stderr, "syscalls: %s ...\n", label);
 			r = strace_once(cx, 0, groups, base, &nb, &tb);
@@ -1721,6 +1785,8 @@ static void usage(FILE *f)
 		"                   (default on when strace is installed)\n"
 		"  --quick          N=100 only, 2 reps, no strace (the CI smoke test)\n"
 		"  --methods LIST   subset of raw,native,fallback,naive (raw required)\n"
+		"  --trace-signals  time the library's first and last signal with an\n"
+		"                   observer (JSON only; not the default options)\n"
 		"  --spawners K     processes spawning a population in parallel (default\n"
 		"                   1: in a VM parallel forks were slower)\n"
 		"Exit status: 0 done, 1 a measurement failed, 2 usage, 77 no writable\n"
@@ -1732,7 +1798,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 {
 	enum {
 		O_REPS = 256, O_N, O_GROUPS, O_BOMB, O_NOBOMB, O_CAP, O_JSON,
-		O_SVG, O_QUICK, O_MEM, O_NOMEM, O_SC, O_NOSC, O_HELP, O_SPAWNERS, O_METHODS,
+		O_SVG, O_QUICK, O_MEM, O_NOMEM, O_SC, O_NOSC, O_HELP, O_SPAWNERS, O_METHODS, O_TRACE,
 	};
 	static const struct option lo[] = {
 		{ "reps", required_argument, NULL, O_REPS },
@@ -1751,6 +1817,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{ "help", no_argument, NULL, O_HELP },
 		{ "spawners", required_argument, NULL, O_SPAWNERS },
 		{ "methods", required_argument, NULL, O_METHODS },
+		{ "trace-signals", no_argument, NULL, O_TRACE },
 		{ NULL, 0, NULL, 0 },
 	};
 	long gl[MAX_LIST];
@@ -1847,6 +1914,9 @@ static int parse_args(int argc, char **argv, struct opts *o)
 				return -EINVAL;	/* the ratios need it */
 			break;
 		}
+		case O_TRACE:
+			o->trace_signals = true;
+			break;
 		case O_HELP:
 			usage(stdout);
 			exit(0);
@@ -1906,13 +1976,14 @@ static void print_table(const struct cell *cells, int ncells,
 	       "wait on cgroup.events; library: cgkill_fd returned).  call: the call\n"
 	       "returned (raw: the write to cgroup.kill; naive: the last kill pass).\n"
 	       "seen: our watcher thread read \"populated 0\".  lag: call - seen.\n"
+	       "cpu: CPU time of the killing thread until empty (median).\n"
 	       "ratio: median empty / raw's median empty, same cell, same run.\n\n", reps);
-	printf("%-22s %-9s %29s %29s %9s %9s %7s\n", "", "",
+	printf("%-22s %-9s %29s %29s %9s %9s %9s %7s\n", "", "",
 	       "------- empty (ms) ---------", "-------- call (ms) ----------",
-	       "seen", "lag", "");
-	printf("%-22s %-9s %9s %9s %9s %9s %9s %9s %9s %9s %7s\n", "cell", "method",
+	       "seen", "lag", "cpu", "");
+	printf("%-22s %-9s %9s %9s %9s %9s %9s %9s %9s %9s %9s %7s\n", "cell", "method",
 	       "median", "min", "max", "median", "min", "max", "median", "median",
-	       "ratio");
+	       "median", "ratio");
 	for (int i = 0; i < ncells; i++) {
 		for (int m = 0; m < M_COUNT; m++) {
 			const struct summary *s = &su[i][m];
@@ -1933,10 +2004,11 @@ static void print_table(const struct cell *cells, int ncells,
 			print_stat(s->empty);
 			print_stat(s->call);
 			if (m == M_NATIVE || m == M_FALLBACK)
-				printf(" %9.3f %9.3f %7.3f\n", s->seen.med / 1e6,
-				       s->lag.med / 1e6, s->ratio);
+				printf(" %9.3f %9.3f %9.3f %7.3f\n", s->seen.med / 1e6,
+				       s->lag.med / 1e6, s->cpu.med / 1e6, s->ratio);
 			else
-				printf(" %9.3f %9s %7.3f\n", s->seen.med / 1e6, "-", s->ratio);
+				printf(" %9.3f %9s %9.3f %7.3f\n", s->seen.med / 1e6, "-",
+				       s->cpu.med / 1e6, s->ratio);
 		}
 	}
 }
@@ -1959,8 +2031,10 @@ static void print_targets(const struct cell *cells, int ncells,
 		if (!su[i][M_FALLBACK].run)
 			continue;
 		if (cells[i].bomb)
-			printf("  fallback/raw <= 1.5     %-18s %6.3f  %s (survivors: 0)\n",
-			       cells[i].label, r, r <= 1.5 ? "met" : "MISSED");
+			printf("  fallback/raw <= 1.5     %-18s %6.3f  %s (%d of %d runs "
+			       "with zero survivors)\n", cells[i].label, r,
+			       r <= 1.5 && !su[i][M_FALLBACK].failed ? "met" : "MISSED",
+			       su[i][M_FALLBACK].n, su[i][M_FALLBACK].n + su[i][M_FALLBACK].failed);
 		else if (cells[i].n == 10000 && cells[i].groups == 100)
 			printf("  fallback/raw <= 1.25    %-18s %6.3f  %s\n",
 			       cells[i].label, r, r <= 1.25 ? "met" : "MISSED");
@@ -2098,7 +2172,7 @@ static int run(struct ctx *cx)
 		int r;
 
 		uname(&un);
-		snprintf(subtitle, sizeof(subtitle), "Linux %s, %ld CPUs, %d runs per point",
+		snprintf(subtitle, sizeof(subtitle), "Linux %s, %ld CPUs, runs per point: %d",
 			 un.release, sysconf(_SC_NPROCESSORS_ONLN), o->reps);
 		r = write_svg(o->svg, cells, ncells, su, subtitle);
 		if (r < 0) {
