@@ -29,7 +29,7 @@ static int pidvec_push(struct pidvec *pv, pid_t pid)
 	return 0;
 }
 
-/* Decimal without sign, at most INT_MAX; advances *p. */
+/* Decimal without sign, at most max; advances *p. */
 static int parse_uint(const char **p, const char *end, unsigned long long max,
 		      unsigned long long *out)
 {
@@ -39,9 +39,12 @@ static int parse_uint(const char **p, const char *end, unsigned long long max,
 	if (s == end || *s < '0' || *s > '9')
 		return -EINVAL;
 	for (; s < end && *s >= '0' && *s <= '9'; s++) {
-		v = v * 10 + (unsigned long long)(*s - '0');
-		if (v > max)
+		unsigned d = (unsigned)(*s - '0');
+
+		/* Checked before it can wrap, even for max = ULLONG_MAX. */
+		if (v > (max - d) / 10)
 			return -ERANGE;
+		v = v * 10 + d;
 	}
 	*p = s;
 	*out = v;
@@ -83,7 +86,9 @@ static int events_field(const char *buf, size_t len, const char *key)
 		if ((size_t)(le - p) == klen + 2 && !memcmp(p, key, klen) &&
 		    p[klen] == ' ' && (p[klen + 1] == '0' || p[klen + 1] == '1'))
 			return p[klen + 1] - '0';
-		p = le + 1;
+		if (!nl)
+			break;
+		p = nl + 1;
 	}
 	return -1;
 }
@@ -151,7 +156,9 @@ int parse_proc_cgroup(const char *buf, size_t len, char *out, size_t outsz)
 			out[n] = '\0';
 			return 0;
 		}
-		p = le + 1;
+		if (!nl)
+			break;
+		p = nl + 1;
 	}
 	return -ENOMEDIUM;	/* no cgroup v2 line: no unified hierarchy */
 }
