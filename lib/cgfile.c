@@ -17,7 +17,7 @@ ssize_t cg_read(int dirfd, const char *name, char *buf, size_t size)
 		return -errno;
 	do
 		n = read(fd, buf, size - 1);
-	while (n < 0 && errno == EINTR);
+	while (n < 0 && again(errno));
 	if (n < 0)
 		n = -errno;
 	else
@@ -46,7 +46,7 @@ ssize_t fd_read_all(int fd, char **buf, size_t *cap)
 		}
 		n = read(fd, *buf + len, *cap - len - 1);
 		if (n < 0) {
-			if (errno == EINTR)
+			if (again(errno))
 				continue;
 			return -errno;
 		}
@@ -80,7 +80,7 @@ int cg_write(int dirfd, const char *name, const char *val)
 		return -errno;
 	do
 		n = write(fd, val, len);
-	while (n < 0 && errno == EINTR);
+	while (n < 0 && again(errno));
 	if (n < 0)
 		r = -errno;
 	else if ((size_t)n != len)
@@ -96,7 +96,7 @@ int events_read(int evfd, int *populated, int *frozen)
 
 	do
 		n = pread(evfd, buf, sizeof(buf) - 1, 0);
-	while (n < 0 && errno == EINTR);
+	while (n < 0 && again(errno));
 	if (n < 0) {
 		/* Removed by someone else once empty (a service manager
 		 * does that): nothing can be in it any more. */

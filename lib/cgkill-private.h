@@ -3,6 +3,7 @@
 #ifndef CGKILL_PRIVATE_H
 #define CGKILL_PRIVATE_H
 
+#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -45,7 +46,8 @@ int cgpath_within(const char *path, const char *base);
 
 /* ---- cgfile.c: reading and writing cgroupfs files at a dirfd ------------- */
 
-/* Read a small file into buf (NUL-terminated); returns its length. */
+/* Read a small file into buf (NUL-terminated); returns its length. Also
+ * for procfs, with dirfd AT_FDCWD. */
 ssize_t cg_read(int dirfd, const char *name, char *buf, size_t size);
 /* Read a file of any size into *buf, growing it; returns its length. */
 ssize_t cg_read_all(int dirfd, const char *name, char **buf, size_t *cap);
@@ -144,6 +146,18 @@ int cg_remove_children(int dirfd);
 int opts_load(const struct cgkill_opts *in, struct cgkill_opts *out);
 int report_check(const struct cgkill_report *r);
 void report_store(struct cgkill_report *dst, const struct cgkill_report *src);
+
+/* cgroupfs and procfs fds are blocking: EINTR and EAGAIN mean "again". */
+static inline int again(int err)
+{
+	return err == EINTR || err == EAGAIN;
+}
+
+#ifdef CGKILL_TEST_HOOKS
+/* Test builds only: called with each group's listing, before any of it is
+ * signalled, so a test can race the library deterministically. */
+extern void (*cgkill_test_listed)(const pid_t *pids, size_t n);
+#endif
 
 /* ---- time ---------------------------------------------------------------- */
 uint64_t now_ns(void);

@@ -32,5 +32,14 @@ int freeze_begin(int dirfd, int *froze)
 
 int freeze_end(int dirfd, int froze)
 {
-	return froze ? cg_write(dirfd, "cgroup.freeze", "0") : 0;
+	int r = 0;
+
+	/* Leaving a group frozen is the one outcome worse than an error:
+	 * try the thaw more than once before giving up. */
+	for (int i = 0; froze && i < 3; i++) {
+		r = cg_write(dirfd, "cgroup.freeze", "0");
+		if (r == 0 || r == -ENOENT || r == -ENODEV)
+			return 0;
+	}
+	return r;
 }

@@ -94,16 +94,11 @@ int cg_mount_of(const char *fspath, struct cg_mount *m)
 int cg_self_path(char **path)
 {
 	char buf[8192], out[4096];
-	ssize_t n;
-	int r, fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
+	ssize_t n = cg_read(AT_FDCWD, "/proc/self/cgroup", buf, sizeof(buf));
+	int r;
 
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	r = n < 0 ? -errno : 0;
-	close(fd);
-	if (r < 0)
-		return r;
+	if (n < 0)
+		return (int)n;
 	r = parse_proc_cgroup(buf, (size_t)n, out, sizeof(out));
 	if (r < 0)
 		return r;

@@ -40,6 +40,10 @@ enum pass_mode {
 
 enum op_state { ST_WAIT, ST_REMOVE, ST_DONE };
 
+#ifdef CGKILL_TEST_HOOKS
+void (*cgkill_test_listed)(const pid_t *pids, size_t n);
+#endif
+
 struct cgkill_op {
 	int tfd, evfd, epfd, timerfd;
 	struct cgkill_opts o;
@@ -185,7 +189,11 @@ static int pass_group(struct cg_group *g, void *data)
 	op->pv.n = 0;
 	r = parse_procs(op->buf, (size_t)n, &op->pv);
 	if (r < 0)
-		return -EIO;
+		return r == -ENOMEM ? r : -EIO;
+#ifdef CGKILL_TEST_HOOKS
+	if (cgkill_test_listed)
+		cgkill_test_listed(op->pv.v, op->pv.n);
+#endif
 	for (size_t i = 0; i < op->pv.n; i++) {
 		r = pass_pid(ps, g, op->pv.v[i]);
 		if (r < 0)
@@ -528,7 +536,7 @@ CGKILL_EXPORT int cgkill_op_process(struct cgkill_op *op,
 	if (!op || (report && report_check(report) < 0))
 		return -EINVAL;
 	if (op->state != ST_DONE) {
-		if (read(op->timerfd, &ticks, sizeof(ticks)) < 0 && errno != EAGAIN)
+		if (read(op->timerfd, &ticks, sizeof(ticks)) < 0 && !again(errno))
 			r = -errno;
 		else if (op->state == ST_REMOVE)
 			r = try_remove(op);

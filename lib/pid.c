@@ -16,17 +16,11 @@ static int pidfd_pid(int pidfd, pid_t *pid)
 {
 	char path[64], buf[4096];
 	ssize_t n;
-	int fd;
 
 	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", pidfd);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENOENT ? -EBADF : -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
+	n = cg_read(AT_FDCWD, path, buf, sizeof(buf));
 	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
+		return n == -ENOENT ? -EBADF : (int)n;
 	for (char *l = buf; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
 		int v;
 
@@ -45,19 +39,14 @@ static int group_of(int pidfd, char *cgpath, size_t size)
 	char path[64], buf[8192];
 	pid_t pid = 0;
 	ssize_t n;
-	int fd, r = pidfd_pid(pidfd, &pid);
+	int r = pidfd_pid(pidfd, &pid);
 
 	if (r < 0)
 		return r;
 	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENOENT ? -ESRCH : -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	r = n < 0 ? -errno : 0;
-	close(fd);
-	if (r < 0)
-		return r;
+	n = cg_read(AT_FDCWD, path, buf, sizeof(buf));
+	if (n < 0)
+		return n == -ENOENT ? -ESRCH : (int)n;
 	r = parse_proc_cgroup(buf, (size_t)n, cgpath, size);
 	if (r < 0)
 		return r;

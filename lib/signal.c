@@ -66,19 +66,10 @@ static ssize_t proc_read(pid_t pid, const char *what, char *buf, size_t size)
 {
 	char path[64];
 	ssize_t n;
-	int fd;
 
 	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, what);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENOENT ? -ESRCH : -errno;
-	n = read(fd, buf, size - 1);
-	if (n < 0)
-		n = errno == ENOENT ? -ESRCH : -errno;
-	else
-		buf[n] = '\0';
-	close(fd);
-	return n;
+	n = cg_read(AT_FDCWD, path, buf, size);
+	return n == -ENOENT ? -ESRCH : n;
 }
 
 int is_kthread(pid_t pid)

@@ -76,7 +76,7 @@ static int open_cgroup_path(const char *path)
 CGKILL_EXPORT int cgkill_open(const char *path, unsigned int flags)
 {
 	struct statfs sfs;
-	int fd;
+	int fd, r;
 
 	if (!path || !*path || (flags & ~CGKILL_OPEN_CGROUP_PATH) || path[0] != '/')
 		return -EINVAL;
@@ -86,11 +86,14 @@ CGKILL_EXPORT int cgkill_open(const char *path, unsigned int flags)
 					       open_dir(AT_FDCWD, path, 0);
 	if (fd < 0)
 		return fd;
-	if (fstatfs(fd, &sfs) < 0 || sfs.f_type != CGROUP2_SUPER_MAGIC) {
-		close(fd);
-		return -EMEDIUMTYPE;
-	}
-	return fd;
+	if (fstatfs(fd, &sfs) < 0)
+		r = -errno;
+	else if (sfs.f_type != CGROUP2_SUPER_MAGIC)
+		r = -EMEDIUMTYPE;
+	else
+		return fd;
+	close(fd);
+	return r;
 }
 
 static int fd_path(int fd, char **out)

@@ -39,7 +39,9 @@ static int list_children(int fd, char **names, size_t *len)
 	*len = 0;
 	if (lseek(fd, 0, SEEK_SET) < 0)
 		return -errno;
-	while ((n = getdents64(fd, buf, sizeof(buf))) > 0) {
+	while ((n = getdents64(fd, buf, sizeof(buf))) > 0 || (n < 0 && again(errno))) {
+		if (n < 0)
+			continue;
 		for (ssize_t o = 0; o < n;) {
 			struct dirent64 *d = (struct dirent64 *)(buf + o);
 			size_t l = strlen(d->d_name) + 1;
