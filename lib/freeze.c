@@ -38,8 +38,9 @@ int freeze_end(int dirfd, int froze)
 	 * try the thaw more than once before giving up. */
 	for (int i = 0; froze && i < 3; i++) {
 		r = cg_write(dirfd, "cgroup.freeze", "0");
-		if (r == 0 || r == -ENOENT || r == -ENODEV)
+		if (r == 0)
 			return 0;
 	}
-	return r;
+	/* Still ENOENT/ENODEV: the group is gone, nothing is frozen. */
+	return r == -ENOENT || r == -ENODEV ? 0 : r;
 }

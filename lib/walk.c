@@ -71,6 +71,7 @@ static int list_children(int fd, char **names, size_t *len)
 
 		free(*names);
 		*names = NULL;
+		*len = 0;
 		/* The group was removed under us: it has no children. */
 		return r == -ENOENT || r == -ENODEV ? 0 : r;
 	}
