@@ -16,6 +16,7 @@
 #define CGROUP2_SUPER_MAGIC 0x63677270
 #endif
 #define PF_KTHREAD_FLAG 0x00200000UL	/* include/linux/sched.h PF_KTHREAD */
+#define PF_EXITING_FLAG 0x00000004UL	/* PF_EXITING */
 
 /* ---- parse.c: pure parsers of cgroupfs and procfs text ------------------- */
 
@@ -30,6 +31,8 @@ int parse_procs(const char *buf, size_t len, struct pidvec *out);
 int parse_events(const char *buf, size_t len, int *populated, int *frozen);
 /* The flags field (9th) of /proc/PID/stat, robust to any comm. */
 int parse_stat_flags(const char *buf, size_t len, unsigned long *flags);
+/* Is this process already being killed (SIGKILL pending, or exiting)? */
+int parse_stat_dying(const char *buf, size_t len, int *dying);
 /* The v2 ("0::") path of /proc/PID/cgroup into out. */
 int parse_proc_cgroup(const char *buf, size_t len, char *out, size_t outsz);
 enum cg_type {
@@ -117,6 +120,7 @@ enum sig_result {
 	SIG_GONE,	/* exited, or never was */
 	SIG_OUTSIDE,	/* no longer in the subtree */
 	SIG_KTHREAD,	/* a kernel thread: never signalled */
+	SIG_DYING,	/* already being killed: not signalled again */
 };
 struct sig_ctx {
 	const struct idset *groups;	/* ids of the subtree's groups */
@@ -127,6 +131,11 @@ struct sig_ctx {
  * send sig (0: check only) and extra (0: none). */
 int sig_verify_send(struct sig_ctx *c, pid_t pid, int sig, int extra,
 		    enum sig_result *res);
+/* As sig_verify_send(), but a process that is already dying is left
+ * alone (SIG_DYING): the native path's mop-up only hits what the kernel's
+ * kill missed. */
+int sig_verify_send_missed(struct sig_ctx *c, pid_t pid, int sig,
+			   enum sig_result *res);
 int is_kthread(pid_t pid);
 int cgk_pidfd_open(pid_t pid);
 int cgk_pidfd_signal(int pidfd, int sig);

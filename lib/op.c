@@ -136,10 +136,18 @@ static int pass_pid(struct pass *ps, struct cg_group *g, pid_t pid)
 			return 0;	/* listed already (a pid shown twice) */
 		break;
 	}
-	r = sig_verify_send(&op->sc, pid, sig, extra, &res);
+	/* After the kernel's kill, only what it missed is signalled. */
+	if (ps->mode == PASS_ALL && !(*st & P_SIGNALED) &&
+	    op->rep.stages[op->stage].method == CGKILL_METHOD_NATIVE)
+		r = sig_verify_send_missed(&op->sc, pid, sig, &res);
+	else
+		r = sig_verify_send(&op->sc, pid, sig, extra, &res);
 	if (r < 0)
 		return r;
 	switch (res) {
+	case SIG_DYING:
+		*st |= P_USER;
+		return 0;
 	case SIG_KTHREAD:
 		*st = P_KTHREAD;
 		op->rep.kernel_threads++;

@@ -2,6 +2,7 @@
 /* Parsers of kernel text. Pure functions: tested and fuzzed without root. */
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -106,11 +107,10 @@ int parse_events(const char *buf, size_t len, int *populated, int *frozen)
 	return 0;
 }
 
-int parse_stat_flags(const char *buf, size_t len, unsigned long *flags)
+/* Start of field n (3: state, 9: flags, 31: signal) of /proc/PID/stat. */
+static const char *stat_field(const char *buf, const char *end, int n)
 {
-	const char *p = NULL, *end = buf + len;
-	unsigned long long v;
-	int field;
+	const char *p = NULL;
 
 	/* comm may hold spaces, parentheses and newlines: the last ')'
 	 * ends it, since nothing after it can contain one. */
@@ -118,24 +118,46 @@ int parse_stat_flags(const char *buf, size_t len, unsigned long *flags)
 		if (*s == ')')
 			p = s;
 	if (!p)
-		return -EINVAL;
+		return NULL;
 	p++;
-	/* After ") ": state(3) ppid(4) pgrp(5) session(6) tty_nr(7)
-	 * tpgid(8) flags(9). tpgid may be -1. */
-	for (field = 3; field <= 9; field++) {
+	for (int field = 3; field <= n; field++) {
 		if (p == end || *p != ' ')
-			return -EINVAL;
+			return NULL;
 		p++;
-		if (field == 9)
+		if (field == n)
 			break;
-		if (p < end && *p == '-')
-			p++;
 		while (p < end && *p != ' ')
 			p++;
 	}
-	if (parse_uint(&p, end, ULONG_MAX, &v) < 0)
+	return p;
+}
+
+int parse_stat_flags(const char *buf, size_t len, unsigned long *flags)
+{
+	const char *end = buf + len, *p = stat_field(buf, end, 9);
+	unsigned long long v;
+
+	if (!p || parse_uint(&p, end, ULONG_MAX, &v) < 0)
 		return -EINVAL;
 	*flags = (unsigned long)v;
+	return 0;
+}
+
+int parse_stat_dying(const char *buf, size_t len, int *dying)
+{
+	const char *end = buf + len, *st = stat_field(buf, end, 3);
+	const char *p = stat_field(buf, end, 31);
+	unsigned long long pending;
+	unsigned long flags;
+
+	if (!st || !p || parse_stat_flags(buf, len, &flags) < 0 ||
+	    parse_uint(&p, end, ULLONG_MAX, &pending) < 0)
+		return -EINVAL;
+	/* SIGKILL queued on the leader (a group kill puts it on every
+	 * thread), or already exiting and not a zombie leader whose other
+	 * threads live on: someone already killed it. */
+	*dying = (pending & (1ULL << (SIGKILL - 1))) ||
+		 ((flags & PF_EXITING_FLAG) && *st != 'Z');
 	return 0;
 }
 

@@ -149,8 +149,21 @@ static int verify(struct sig_ctx *c, int pidfd, pid_t pid, enum sig_result *res)
 	return verify_procfs(c, pidfd, pid, res);
 }
 
-int sig_verify_send(struct sig_ctx *c, pid_t pid, int sig, int extra,
-		    enum sig_result *res)
+static int dying(pid_t pid)
+{
+	char buf[1024];
+	ssize_t n = proc_read(pid, "stat", buf, sizeof(buf));
+	int d;
+
+	if (n < 0)
+		return (int)n;
+	if (parse_stat_dying(buf, (size_t)n, &d) < 0)
+		return -EIO;
+	return d;
+}
+
+static int verify_send(struct sig_ctx *c, pid_t pid, int sig, int extra,
+		       int skip_dying, enum sig_result *res)
 {
 	int r, pidfd = cgk_pidfd_open(pid);
 
@@ -161,6 +174,13 @@ int sig_verify_send(struct sig_ctx *c, pid_t pid, int sig, int extra,
 	if (pidfd < 0)
 		return pidfd;
 	r = verify(c, pidfd, pid, res);
+	if (r == 0 && *res == SIG_SENT && skip_dying) {
+		/* The pidfd pins the process: this /proc read is its own. */
+		r = dying(pid);
+		if (r > 0)
+			*res = SIG_DYING;
+		r = r > 0 ? 0 : r;
+	}
 	if (r == 0 && *res == SIG_SENT && sig)
 		r = cgk_pidfd_signal(pidfd, sig);
 	if (r == 0 && *res == SIG_SENT && extra)
@@ -171,4 +191,16 @@ int sig_verify_send(struct sig_ctx *c, pid_t pid, int sig, int extra,
 	}
 	close(pidfd);
 	return r;
+}
+
+int sig_verify_send(struct sig_ctx *c, pid_t pid, int sig, int extra,
+		    enum sig_result *res)
+{
+	return verify_send(c, pid, sig, extra, 0, res);
+}
+
+int sig_verify_send_missed(struct sig_ctx *c, pid_t pid, int sig,
+			   enum sig_result *res)
+{
+	return verify_send(c, pid, sig, 0, 1, res);
 }

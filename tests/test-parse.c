@@ -84,6 +84,26 @@ static void test_stat(void **state)
 	assert_int_equal(parse_stat_flags(S(""), &fl), -EINVAL);
 }
 
+#define STAT(state, flags, sig) \
+	"9 (a) b) " state " 1 9 9 0 -1 " flags " 0 0 0 0 1 2 0 0 20 0 3 0 77 1000 50 " \
+	"18446744073709551615 1 2 3 4 5 " sig " 0 0 0 0 0 0 17 1 0 0\n"
+
+static void test_stat_dying(void **state)
+{
+	int d = -1;
+
+	(void)state;
+	assert_int_equal(parse_stat_dying(S(STAT("S", "4194304", "0")), &d), 0);
+	assert_int_equal(d, 0);
+	assert_int_equal(parse_stat_dying(S(STAT("S", "4194304", "256")), &d), 0);
+	assert_int_equal(d, 1);	/* SIGKILL pending */
+	assert_int_equal(parse_stat_dying(S(STAT("R", "4194308", "0")), &d), 0);
+	assert_int_equal(d, 1);	/* PF_EXITING */
+	assert_int_equal(parse_stat_dying(S(STAT("Z", "4194308", "0")), &d), 0);
+	assert_int_equal(d, 0);	/* a zombie leader, threads alive */
+	assert_int_equal(parse_stat_dying(S("9 (a) S 1 9 9 0 -1 4194304 0\n"), &d), -EINVAL);
+}
+
 static void test_proc_cgroup(void **state)
 {
 	char out[64];
@@ -155,6 +175,7 @@ int main(void)
 		cmocka_unit_test(test_procs),
 		cmocka_unit_test(test_events),
 		cmocka_unit_test(test_stat),
+		cmocka_unit_test(test_stat_dying),
 		cmocka_unit_test(test_proc_cgroup),
 		cmocka_unit_test(test_type_bool_within),
 		cmocka_unit_test(test_idset),
