@@ -96,9 +96,10 @@ struct cgkill_stage {
 };
 
 /*
- * Filled when a kill call returns CGKILL_DONE or CGKILL_TIMEOUT, untouched
- * on a negative error.  Set size to sizeof(struct cgkill_report); a larger
- * struct from a newer header gets its unknown tail zeroed.
+ * Filled when a kill call returns CGKILL_DONE or CGKILL_TIMEOUT, and when
+ * it fails after the first signalling round; untouched when it fails before
+ * or during it.  Set size to sizeof(struct cgkill_report); a larger struct
+ * from a newer header gets its unknown tail zeroed.
  */
 struct cgkill_report {
 	uint32_t size;		/* sizeof(struct cgkill_report), set by caller */

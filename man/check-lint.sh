@@ -6,8 +6,8 @@
 # A full page must start with an SPDX line and pass "mandoc -Tlint -W warning"
 # without a single message.  A stub (a one-line ".so man3/NAME.3") is not
 # given to mandoc, which calls every .so fragile; it must point at a full page
-# beside it.  Every *.3 file in the pages' directory must be among the
-# arguments, so that none is left out of install_man().
+# beside it.  Every *.1 and *.3 file in the pages' directory must be among
+# the arguments, so that none is left out of install_man().
 set -u
 
 if [ $# -lt 2 ]; then
@@ -65,7 +65,7 @@ for page in "$@"; do
 	fi
 done
 
-for f in "$dir"/*.3; do
+for f in "$dir"/*.1 "$dir"/*.3; do
 	[ -e "$f" ] || continue
 	case $listed in
 	*" $(basename "$f") "*) ;;
