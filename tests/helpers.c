@@ -553,6 +553,24 @@ int cgt_setup(void **state)
 	return 0;
 }
 
+static void list_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	char path[300], target[4096];
+
+	while (d && (e = readdir(d))) {
+		ssize_t n;
+
+		snprintf(path, sizeof(path), "/proc/self/fd/%s", e->d_name);
+		n = readlink(path, target, sizeof(target) - 1);
+		if (n > 0)
+			fprintf(stderr, "  fd %s -> %.*s\n", e->d_name, (int)n, target);
+	}
+	if (d)
+		closedir(d);
+}
+
 int cgt_teardown(void **state)
 {
 	int bad = 0, fds;
@@ -566,8 +584,9 @@ int cgt_teardown(void **state)
 	}
 	fds = cgt_open_fds();
 	if (fds != fds_before) {
-		fprintf(stderr, "FAIL: %d fds open before the test, %d after\n",
+		fprintf(stderr, "FAIL: %d fds open before the test, %d after:\n",
 			fds_before, fds);
+		list_fds();
 		bad = 1;
 	}
 	bystander = 0;
