@@ -138,7 +138,8 @@ int sig_verify_send_missed(struct sig_ctx *c, pid_t pid, int sig,
 			   enum sig_result *res);
 int is_kthread(pid_t pid);
 int cgk_pidfd_open(pid_t pid);
-int cgk_pidfd_signal(int pidfd, int sig);
+/* pidfd_send_signal(); kill() after a liveness check before Linux 5.1. */
+int cgk_pidfd_signal(int pidfd, pid_t pid, int sig);
 /* 1 and the cgroup id and parent; 0 without PIDFD_GET_INFO; or -errno. */
 int cgk_pidfd_info(int pidfd, uint64_t *cgroupid, pid_t *ppid);
 

@@ -34,15 +34,14 @@ static int pidfd_pid(int pidfd, pid_t *pid)
 	return -EBADF;	/* not a pidfd */
 }
 
-static int group_of(int pidfd, char *cgpath, size_t size)
+/* The group of the process pinned by pidfd, checked still alive after
+ * the read so the group read was its own. */
+static int group_of(int pidfd, pid_t pid, char *cgpath, size_t size)
 {
 	char path[64], buf[8192];
-	pid_t pid = 0;
 	ssize_t n;
-	int r = pidfd_pid(pidfd, &pid);
+	int r;
 
-	if (r < 0)
-		return r;
 	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
 	n = cg_read(AT_FDCWD, path, buf, sizeof(buf));
 	if (n < 0)
@@ -50,20 +49,16 @@ static int group_of(int pidfd, char *cgpath, size_t size)
 	r = parse_proc_cgroup(buf, (size_t)n, cgpath, size);
 	if (r < 0)
 		return r;
-	return cgk_pidfd_signal(pidfd, 0);	/* still the same process */
+	return cgk_pidfd_signal(pidfd, pid, 0);
 }
 
-CGKILL_EXPORT int cgkill_pidfd(int pidfd, const struct cgkill_opts *opts,
-			       struct cgkill_report *report)
+static int kill_group_of(int pidfd, pid_t pid, const struct cgkill_opts *opts,
+			 struct cgkill_report *report)
 {
 	char cgpath[4096];
 	int r, fd;
 
-	if (pidfd < 0)
-		return -EBADF;
-	if (report && report_check(report) < 0)
-		return -EINVAL;
-	r = group_of(pidfd, cgpath, sizeof(cgpath));
+	r = group_of(pidfd, pid, cgpath, sizeof(cgpath));
 	if (r < 0)
 		return r;
 	fd = cgkill_open(cgpath, CGKILL_OPEN_CGROUP_PATH);
@@ -76,6 +71,22 @@ CGKILL_EXPORT int cgkill_pidfd(int pidfd, const struct cgkill_opts *opts,
 	return r;
 }
 
+CGKILL_EXPORT int cgkill_pidfd(int pidfd, const struct cgkill_opts *opts,
+			       struct cgkill_report *report)
+{
+	pid_t pid = 0;
+	int r;
+
+	if (pidfd < 0)
+		return -EBADF;
+	if (report && report_check(report) < 0)
+		return -EINVAL;
+	r = pidfd_pid(pidfd, &pid);
+	if (r < 0)
+		return r;
+	return kill_group_of(pidfd, pid, opts, report);
+}
+
 CGKILL_EXPORT int cgkill_pid(pid_t pid, const struct cgkill_opts *opts,
 			     struct cgkill_report *report)
 {
@@ -83,10 +94,12 @@ CGKILL_EXPORT int cgkill_pid(pid_t pid, const struct cgkill_opts *opts,
 
 	if (pid <= 0)
 		return -EINVAL;
+	if (report && report_check(report) < 0)
+		return -EINVAL;
 	pidfd = cgk_pidfd_open(pid);
 	if (pidfd < 0)
 		return pidfd;
-	r = cgkill_pidfd(pidfd, opts, report);
+	r = kill_group_of(pidfd, pid, opts, report);
 	close(pidfd);
 	return r;
 }

@@ -35,14 +35,43 @@ struct cgk_pidfd_info {
 
 int cgk_pidfd_open(pid_t pid)
 {
+	char path[32];
 	long fd = syscall(SYS_pidfd_open, pid, 0);
 
-	return fd < 0 ? -errno : (int)fd;
+	if (fd >= 0 || errno != ENOSYS)
+		return fd < 0 ? -errno : (int)fd;
+	/* Before Linux 5.3 (and under tools that do not know the call) a
+	 * /proc/PID directory fd pins the process just as well, and
+	 * pidfd_send_signal() (5.1) accepts it. */
+	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	return (int)fd;
 }
 
-int cgk_pidfd_signal(int pidfd, int sig)
+int cgk_pidfd_signal(int pidfd, pid_t pid, int sig)
 {
-	return syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0 ? -errno : 0;
+	char b[8];
+	int fd;
+
+	if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) == 0)
+		return 0;
+	if (errno != ENOSYS)
+		return -errno;
+	/* Before Linux 5.1 there is only kill() by number. The fd is then a
+	 * /proc/PID directory: if its stat still reads, the process it pinned
+	 * is alive and owns the number, which leaves pid reuse only the gap
+	 * between these two calls. */
+	fd = openat(pidfd, "stat", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	if (read(fd, b, sizeof(b)) <= 0) {
+		close(fd);
+		return -ESRCH;
+	}
+	close(fd);
+	return kill(pid, sig) < 0 ? -errno : 0;
 }
 
 /* 1: cgroup id known; 0: no PIDFD_GET_INFO here; <0: error. */
@@ -107,7 +136,7 @@ static int verify_procfs(const struct sig_ctx *c, int pidfd, pid_t pid,
 	r = parse_proc_cgroup(buf, (size_t)n, path, sizeof(path));
 	if (r < 0)
 		return r;
-	r = cgk_pidfd_signal(pidfd, 0);
+	r = cgk_pidfd_signal(pidfd, pid, 0);
 	if (r < 0)
 		return r;
 	*res = cgpath_within(path, c->cgpath) ? SIG_SENT : SIG_OUTSIDE;
@@ -182,9 +211,9 @@ static int verify_send(struct sig_ctx *c, pid_t pid, int sig, int extra,
 		r = r > 0 ? 0 : r;
 	}
 	if (r == 0 && *res == SIG_SENT && sig)
-		r = cgk_pidfd_signal(pidfd, sig);
+		r = cgk_pidfd_signal(pidfd, pid, sig);
 	if (r == 0 && *res == SIG_SENT && extra)
-		r = cgk_pidfd_signal(pidfd, extra);
+		r = cgk_pidfd_signal(pidfd, pid, extra);
 	if (r == -ESRCH) {
 		*res = SIG_GONE;
 		r = 0;

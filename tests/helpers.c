@@ -471,8 +471,13 @@ static void wait_empty(const char *group, int ms)
 	snprintf(path, sizeof(path), "%s/cgroup.events", group);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	for (int t = 0; fd >= 0 && t < ms; t += 10) {
-		if (pread(fd, buf, sizeof(buf) - 1, 0) > 0 && strstr(buf, "populated 0"))
-			break;
+		ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+
+		if (n > 0) {
+			buf[n] = '\0';
+			if (strstr(buf, "populated 0"))
+				break;
+		}
 		poll(&(struct pollfd){ .fd = fd, .events = POLLPRI }, 1, 10);
 	}
 	if (fd >= 0)
