@@ -1,0 +1,720 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * cgkill: kill every process in cgroup v2 subtrees from the command line.
+ *
+ * A target named by a path runs on the non-blocking engine: SIGINT, SIGTERM,
+ * SIGHUP and SIGQUIT stay blocked while the library works and are let in
+ * only while we sleep in ppoll().  An interrupt then never lands while the
+ * library has a subtree frozen, and the operation is cancelled cleanly.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <linux/magic.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
+#include <cgkill.h>
+
+#include "duration.h"
+#include "json.h"
+#include "signame.h"
+
+#ifndef CGKILL_VERSION
+#error "CGKILL_VERSION must be defined by the build"
+#endif
+
+enum {
+	EXIT_OK = 0,
+	EXIT_FAILED = 1,
+	EXIT_USAGE = 2,
+	EXIT_TIMEDOUT = 3,
+};
+
+enum {
+	OPT_FALLBACK = 0x100,
+	OPT_ALLOW_SELF,
+};
+
+struct proc_entry {
+	pid_t pid;
+	char *cgroup;
+};
+
+struct cli {
+	struct cgkill_opts opts;
+	bool json, quiet, dry_run;
+	pid_t pid;		/* --pid, 0 if not given */
+	/* Dry run with --json: the processes, for the object's array. */
+	struct proc_entry *procs;
+	size_t n_procs, cap_procs;
+};
+
+#define N_TERM_SIGNALS 4
+static const int term_signals[N_TERM_SIGNALS] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+static struct sigaction term_actions[N_TERM_SIGNALS];	/* as inherited */
+static volatile sig_atomic_t interrupted;
+static sigset_t wait_mask;	/* the mask to sleep with: the one we inherited */
+
+static void on_term_signal(int sig)
+{
+	interrupted = sig;
+}
+
+__attribute__((format(printf, 1, 2), noreturn))
+static void usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("cgkill: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\nTry 'cgkill --help' for more information.\n", stderr);
+	exit(EXIT_USAGE);
+}
+
+static void help(void)
+{
+	fputs("Usage: cgkill [OPTION]... CGROUP...\n"
+	      "       cgkill [OPTION]... --pid PID\n"
+	      "Signal every process in each cgroup v2 subtree CGROUP and wait until it\n"
+	      "is empty.  CGROUP is an absolute path of a cgroup2 directory, or a cgroup\n"
+	      "path as /proc/PID/cgroup prints it.\n"
+	      "\n"
+	      "  -s, --signal SIG    the signal, by name or number (default KILL)\n"
+	      "  -t, --timeout SECS  wait at most SECS for the subtree to empty;\n"
+	      "                      0: do not wait, inf: wait forever (default 10)\n"
+	      "  -g, --grace SECS    send SIG, wait up to SECS, then SIGKILL the rest\n"
+	      "      --fallback      never use cgroup.kill: freeze, signal each process\n"
+	      "  -n, --dry-run       list the processes that would be signalled\n"
+	      "  -j, --json          print a JSON object per target\n"
+	      "      --allow-self    accept a target that contains cgkill itself\n"
+	      "  -p, --pid PID       target the cgroup of process PID\n"
+	      "  -q, --quiet         do not print the line per target\n"
+	      "  -h, --help          print this help and exit\n"
+	      "  -V, --version       print the version and exit\n"
+	      "\n"
+	      "Exit status: 0 every target emptied of user processes (or signalled\n"
+	      "with --timeout 0), 1 a failure, 2 a usage error, 3 timed out.\n",
+	      stdout);
+}
+
+static void print_signal(FILE *f, int sig)
+{
+	char name[SIGNAME_MAX];
+
+	if (signame_from_number(sig, name, sizeof(name)) < 0)
+		fprintf(f, "signal %d", sig);
+	else if (name[0] >= '0' && name[0] <= '9')
+		fprintf(f, "signal %s", name);
+	else
+		fprintf(f, "SIG%s", name);
+}
+
+static void json_signal(FILE *f, int sig)
+{
+	char name[SIGNAME_MAX];
+
+	if (signame_from_number(sig, name, sizeof(name)) < 0)
+		snprintf(name, sizeof(name), "%d", sig);
+	json_string(f, name);
+}
+
+static const char *method_name(uint32_t method)
+{
+	switch (method) {
+	case CGKILL_METHOD_NATIVE:
+		return "native";
+	case CGKILL_METHOD_FREEZE:
+		return "freeze";
+	default:
+		return "none";
+	}
+}
+
+/* The native method kills without a count: say so rather than print 0. */
+static void json_signaled(FILE *f, uint32_t method, uint64_t signaled)
+{
+	if (method == CGKILL_METHOD_NATIVE)
+		fputs("null", f);
+	else
+		fprintf(f, "%" PRIu64, signaled);
+}
+
+/* A group name may hold any byte but '/': keep each one on its line. */
+static void print_escaped(FILE *f, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '\\')
+			fputs("\\\\", f);
+		else if (*p == '\n')
+			fputs("\\n", f);
+		else if (*p == '\t')
+			fputs("\\t", f);
+		else if (*p < 0x20 || *p == 0x7f)
+			fprintf(f, "\\x%02x", *p);
+		else
+			putc(*p, f);
+	}
+}
+
+static int observer(const struct cgkill_proc *proc, void *userdata)
+{
+	struct cli *cli = userdata;
+	const char *group = *proc->cgroup ? proc->cgroup : ".";
+
+	if (!cli->json) {
+		printf("%d\t", (int)proc->pid);
+		print_escaped(stdout, group);
+		putchar('\n');
+		return 0;
+	}
+	if (cli->n_procs == cli->cap_procs) {
+		size_t cap = cli->cap_procs ? cli->cap_procs * 2 : 64;
+		struct proc_entry *v = realloc(cli->procs, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		cli->procs = v;
+		cli->cap_procs = cap;
+	}
+	cli->procs[cli->n_procs].pid = proc->pid;
+	cli->procs[cli->n_procs].cgroup = strdup(group);
+	if (!cli->procs[cli->n_procs].cgroup)
+		return -ENOMEM;
+	cli->n_procs++;
+	return 0;
+}
+
+static void free_procs(struct cli *cli)
+{
+	for (size_t i = 0; i < cli->n_procs; i++)
+		free(cli->procs[i].cgroup);
+	cli->n_procs = 0;
+}
+
+static void print_json(const struct cli *cli, const char *name,
+		       const struct cgkill_report *rep)
+{
+	FILE *f = stdout;
+
+	fputs("{\"cgroup\":", f);
+	if (name)
+		json_string(f, name);
+	else
+		fputs("null", f);
+	fprintf(f, ",\"method\":\"%s\",\"signal\":", method_name(rep->method));
+	json_signal(f, rep->signal);
+	fputs(",\"signaled\":", f);
+	json_signaled(f, rep->method, rep->signaled);
+	fprintf(f, ",\"kernel_threads\":%" PRIu64 ",\"cgroups\":%" PRIu64
+		",\"passes\":%" PRIu64, rep->kernel_threads, rep->cgroups,
+		rep->passes);
+	fprintf(f, ",\"empty\":%s,\"populated\":%s,\"timed_out\":%s,\"escalated\":%s",
+		rep->empty ? "true" : "false", rep->populated ? "true" : "false",
+		rep->timed_out ? "true" : "false", rep->escalated ? "true" : "false");
+	fprintf(f, ",\"elapsed_ms\":%" PRIu64 ".%03" PRIu64,
+		rep->elapsed_ns / 1000000, rep->elapsed_ns / 1000 % 1000);
+	if (rep->n_stages == 2) {
+		fputs(",\"stages\":[", f);
+		for (uint32_t i = 0; i < 2; i++) {
+			const struct cgkill_stage *s = &rep->stages[i];
+
+			fputs(i ? ",{\"signal\":" : "{\"signal\":", f);
+			json_signal(f, s->signal);
+			fprintf(f, ",\"method\":\"%s\",\"signaled\":", method_name(s->method));
+			json_signaled(f, s->method, s->signaled);
+			putc('}', f);
+		}
+		putc(']', f);
+	}
+	if (cli->dry_run) {
+		fputs(",\"processes\":[", f);
+		for (size_t i = 0; i < cli->n_procs; i++) {
+			fprintf(f, "%s{\"pid\":%d,\"cgroup\":", i ? "," : "",
+				(int)cli->procs[i].pid);
+			json_string(f, cli->procs[i].cgroup);
+			putc('}', f);
+		}
+		putc(']', f);
+	}
+	fputs("}\n", f);
+}
+
+static void print_duration(FILE *f, uint64_t ns)
+{
+	if (ns < 1000000000ULL)
+		fprintf(f, "%.1f ms", (double)ns / 1e6);
+	else
+		fprintf(f, "%.2f s", (double)ns / 1e9);
+}
+
+static void print_stage(FILE *f, const struct cgkill_stage *s)
+{
+	print_signal(f, s->signal);
+	fprintf(f, " by %s", method_name(s->method));
+	/* Native: the kernel's kill is not counted, only the processes it
+	 * missed and the library signalled after it (a leader that exited
+	 * while its threads live on). */
+	if (s->method != CGKILL_METHOD_NATIVE)
+		fprintf(f, " (%" PRIu64 " signalled)", s->signaled);
+	else if (s->signaled)
+		fprintf(f, " (+%" PRIu64 " signalled)", s->signaled);
+}
+
+/* One line: "/sys/fs/cgroup/x: SIGTERM by freeze (2 signalled), then
+ * SIGKILL by native: empty in 301.2 ms (1 kernel thread left)". */
+static void print_human(const char *name, const struct cgkill_report *rep,
+			int result, int64_t timeout_ms)
+{
+	FILE *f = stdout;
+	const char *sep = " (";
+
+	fprintf(f, "%s: ", name);
+	for (uint32_t i = 0; i < rep->n_stages && i < 2; i++) {
+		if (i)
+			fputs(", then ", f);
+		print_stage(f, &rep->stages[i]);
+	}
+	fputs(": ", f);
+	if (result == CGKILL_DONE) {
+		fputs("empty in ", f);
+		print_duration(f, rep->elapsed_ns);
+	} else if (timeout_ms == 0) {
+		fputs("not waited for", f);
+	} else {
+		fputs("timed out after ", f);
+		print_duration(f, rep->elapsed_ns);
+		fputs(" with user processes left", f);
+	}
+	if (rep->populated && rep->kernel_threads) {
+		fprintf(f, "%s%" PRIu64 " kernel thread%s left", sep,
+			rep->kernel_threads, rep->kernel_threads == 1 ? "" : "s");
+		sep = ", ";
+	}
+	if (rep->frozen_pending) {
+		fprintf(f, "%s%" PRIu64 " held by a frozen group", sep,
+			rep->frozen_pending);
+		sep = ", ";
+	}
+	fputs(sep[0] == ',' ? ")\n" : "\n", f);
+}
+
+/*
+ * The kernel's root group has no cgroup.events; the root of the cgroup2
+ * mount the target was reached through (a cgroup namespace's root, say)
+ * sits on a mount point, so its ".." is on another file system.  Both are
+ * what the library refuses with EPERM.
+ */
+static bool is_hierarchy_root(int fd)
+{
+	struct stat st, pst;
+	bool root = false;
+	int pfd;
+
+	if (faccessat(fd, "cgroup.events", F_OK, 0) < 0 && errno == ENOENT)
+		return faccessat(fd, "cgroup.procs", F_OK, 0) == 0;
+	pfd = openat(fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (pfd < 0)
+		return false;
+	if (fstat(fd, &st) == 0 && fstat(pfd, &pst) == 0)
+		root = st.st_dev != pst.st_dev || st.st_ino == pst.st_ino;
+	close(pfd);
+	return root;
+}
+
+static bool has_dotdot(const char *p)
+{
+	for (const char *s = p; (s = strstr(s, "..")); s += 2)
+		if ((s == p || s[-1] == '/') && (s[2] == '\0' || s[2] == '/'))
+			return true;
+	return false;
+}
+
+static void report_error(const char *name, int err, const char *why)
+{
+	if (!why) {
+		switch (err) {
+		case -EOPNOTSUPP:
+			why = "threaded cgroup";
+			break;
+		case -EDEADLK:
+			why = "contains cgkill itself (use --allow-self)";
+			break;
+		case -EMEDIUMTYPE:
+			why = "not a cgroup2 directory";
+			break;
+		}
+	}
+	fprintf(stderr, "cgkill: %s: ", name);
+	if (why)
+		fprintf(stderr, "%s: ", why);
+	fprintf(stderr, "%s\n", strerror(-err));
+}
+
+/*
+ * A path that exists on cgroup2 is a file system path; anything else is a
+ * cgroup path.  A path that exists elsewhere and names no cgroup is not a
+ * cgroup2 directory, which says more than "No such file or directory".
+ */
+static int open_target(const char *arg, bool *as_cgroup_path)
+{
+	struct statfs sfs;
+	bool exists = false;
+	int fd;
+
+	*as_cgroup_path = false;
+	if (statfs(arg, &sfs) == 0) {
+		if (sfs.f_type == CGROUP2_SUPER_MAGIC)
+			return cgkill_open(arg, 0);
+		exists = true;
+	}
+	*as_cgroup_path = true;
+	fd = cgkill_open(arg, CGKILL_OPEN_CGROUP_PATH);
+	if (fd == -ENOENT && exists)
+		return -EMEDIUMTYPE;
+	return fd;
+}
+
+/* cgkill_fd(), with signals let in only between the library's calls. */
+static int run_op(int fd, struct cli *cli, struct cgkill_report *rep)
+{
+	struct cgkill_op *op;
+	int r = cgkill_op_start(fd, &cli->opts, &op);
+
+	if (r < 0)
+		return r;
+	for (;;) {
+		struct pollfd pfd = { .fd = cgkill_op_get_fd(op), .events = POLLIN };
+
+		r = cgkill_op_process(op, rep);
+		if (r != CGKILL_RUNNING)
+			break;
+		if (ppoll(&pfd, 1, NULL, &wait_mask) < 0 && errno != EINTR) {
+			r = -errno;
+			break;
+		}
+		if (interrupted) {
+			r = -EINTR;
+			break;
+		}
+	}
+	cgkill_op_free(op);
+	return r;
+}
+
+static int kill_path(struct cli *cli, const char *arg, struct cgkill_report *rep)
+{
+	bool as_cgroup_path;
+	const char *why = NULL;
+	int r, fd = open_target(arg, &as_cgroup_path);
+
+	if (fd < 0) {
+		if (fd == -EINVAL && as_cgroup_path && has_dotdot(arg))
+			why = "\"..\" in a cgroup path";
+		report_error(arg, fd, why);
+		return fd;
+	}
+	r = run_op(fd, cli, rep);
+	if (r == -EPERM && is_hierarchy_root(fd))
+		why = "root of the cgroup2 hierarchy";
+	close(fd);
+	if (interrupted)
+		fprintf(stderr, "cgkill: %s: interrupted\n", arg);
+	else if (r < 0)
+		report_error(arg, r, why);
+	return r;
+}
+
+/* The group of @pid, as its /proc/PID/cgroup says, for the output only:
+ * cgkill_pid() resolves it again, race-free. */
+static char *group_of(pid_t pid)
+{
+	char path[64], *line = NULL, *found = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return NULL;
+	while (!found && (n = getline(&line, &cap, f)) > 0) {
+		if (strncmp(line, "0::", 3))
+			continue;
+		if (line[n - 1] == '\n')
+			line[n - 1] = '\0';
+		found = strdup(line + 3);
+	}
+	free(line);
+	fclose(f);
+	return found;
+}
+
+/* A signal ignored when we started (nohup, a background job) stays so. */
+static void catch_term_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_term_signal };
+
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < N_TERM_SIGNALS; i++)
+		if (term_actions[i].sa_handler != SIG_IGN)
+			sigaction(term_signals[i], &sa, NULL);
+}
+
+static void restore_term_signals(void)
+{
+	for (size_t i = 0; i < N_TERM_SIGNALS; i++)
+		sigaction(term_signals[i], &term_actions[i], NULL);
+}
+
+static int kill_pid(struct cli *cli, const char *label, const char *group,
+		    struct cgkill_report *rep)
+{
+	sigset_t blocked;
+	const char *why = NULL;
+	int r;
+
+	/* cgkill_pid() blocks in its own poll(): give the signals their
+	 * inherited action back so that an interrupt still ends the wait. */
+	restore_term_signals();
+	sigprocmask(SIG_SETMASK, &wait_mask, &blocked);
+	r = cgkill_pid(cli->pid, &cli->opts, rep);
+	sigprocmask(SIG_SETMASK, &blocked, NULL);
+	catch_term_signals();
+	if (r == -EPERM && group) {
+		int fd = cgkill_open(group, CGKILL_OPEN_CGROUP_PATH);
+
+		if (fd >= 0) {
+			if (is_hierarchy_root(fd))
+				why = "root of the cgroup2 hierarchy";
+			close(fd);
+		}
+	}
+	if (r < 0)
+		report_error(label, r, why);
+	return r;
+}
+
+static int outcome(int r, int64_t timeout_ms)
+{
+	if (r < 0)
+		return EXIT_FAILED;
+	if (r == CGKILL_TIMEOUT && timeout_ms != 0)
+		return EXIT_TIMEDOUT;
+	return EXIT_OK;
+}
+
+/* 1 over 3 over 0. */
+static int worse(int a, int b)
+{
+	static const int rank[] = { [EXIT_OK] = 0, [EXIT_TIMEDOUT] = 1,
+				    [EXIT_FAILED] = 2 };
+
+	return rank[b] > rank[a] ? b : a;
+}
+
+/* @arg: a CGROUP argument, or NULL for --pid. */
+static int one_target(struct cli *cli, const char *arg)
+{
+	struct cgkill_report rep = { .size = sizeof(rep) };
+	char label[64], *group = NULL, *title = NULL;
+	const char *name = arg;
+	int r;
+
+	if (arg) {
+		r = kill_path(cli, arg, &rep);
+	} else {
+		snprintf(label, sizeof(label), "pid %d", (int)cli->pid);
+		group = group_of(cli->pid);
+		r = kill_pid(cli, label, group, &rep);
+		/* JSON names the group; the line says both. */
+		name = group;
+		if (!group || asprintf(&title, "%s (%s)", label, group) < 0)
+			title = NULL;
+	}
+	if (r >= 0) {
+		if (cli->json)
+			print_json(cli, name, &rep);
+		else if (!cli->quiet && !cli->dry_run)
+			print_human(arg ? arg : title ? title : label, &rep, r,
+				    cli->opts.timeout_ms);
+	}
+	free_procs(cli);
+	free(title);
+	free(group);
+	return r;
+}
+
+static int64_t parse_seconds(const char *opt, const char *arg, bool allow_inf)
+{
+	int64_t ms;
+	int r = duration_parse_ms(arg, allow_inf, &ms);
+
+	if (r == -ERANGE)
+		usage_error("invalid %s '%s': too long%s", opt, arg,
+			    allow_inf ? " (use inf to wait forever)" : "");
+	if (r < 0)
+		usage_error("invalid %s '%s': not a number of seconds", opt, arg);
+	return ms;
+}
+
+static pid_t parse_pid(const char *arg)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = (arg[0] >= '0' && arg[0] <= '9') ? strtol(arg, &end, 10) : 0;
+	if (v <= 0 || errno || *end || v > INT_MAX)
+		usage_error("invalid pid '%s'", arg);
+	return (pid_t)v;
+}
+
+int main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "signal", required_argument, NULL, 's' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "grace", required_argument, NULL, 'g' },
+		{ "fallback", no_argument, NULL, OPT_FALLBACK },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "allow-self", no_argument, NULL, OPT_ALLOW_SELF },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ 0 }
+	};
+	struct cli cli = { 0 };
+	bool grace = false;
+	sigset_t block;
+	int c, status = EXIT_OK;
+
+	cgkill_opts_init(&cli.opts);
+	opterr = 0;	/* its messages start with argv[0], ours with "cgkill" */
+	while ((c = getopt_long(argc, argv, ":s:t:g:njp:qhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			cli.opts.signal = signame_to_number(optarg);
+			if (cli.opts.signal < 0)
+				usage_error("invalid signal '%s'", optarg);
+			break;
+		case 't':
+			cli.opts.timeout_ms = parse_seconds("timeout", optarg, true);
+			break;
+		case 'g':
+			cli.opts.grace_ms = parse_seconds("grace", optarg, false);
+			grace = true;
+			break;
+		case OPT_FALLBACK:
+			cli.opts.flags |= CGKILL_FORCE_FREEZE;
+			break;
+		case 'n':
+			cli.dry_run = true;
+			break;
+		case 'j':
+			cli.json = true;
+			break;
+		case OPT_ALLOW_SELF:
+			cli.opts.flags |= CGKILL_ALLOW_SELF;
+			break;
+		case 'p':
+			if (cli.pid)
+				usage_error("--pid given more than once");
+			cli.pid = parse_pid(optarg);
+			break;
+		case 'q':
+			cli.quiet = true;
+			break;
+		case 'h':
+			help();
+			return fflush(stdout) || ferror(stdout) ? EXIT_FAILED : EXIT_OK;
+		case 'V':
+			printf("cgkill (libcgkill) %s\n", CGKILL_VERSION);
+			return fflush(stdout) || ferror(stdout) ? EXIT_FAILED : EXIT_OK;
+		case ':':
+			if (strncmp(argv[optind - 1], "--", 2))
+				usage_error("option '-%c' needs an argument", optopt);
+			usage_error("option '%s' needs an argument", argv[optind - 1]);
+		default:
+			/* A long option always advances optind; a short one
+			 * in a cluster may not.  optopt is 0 for an unknown
+			 * long option and a known value for a long option
+			 * given an argument it does not take. */
+			if (!optopt)
+				usage_error("unknown option '%s'", argv[optind - 1]);
+			if (optopt >= 0x100 || strchr("njqhV", optopt))
+				usage_error("option '%s' takes no argument", argv[optind - 1]);
+			usage_error("unknown option '-%c'", optopt);
+		}
+	}
+	if (cli.pid && optind < argc)
+		usage_error("--pid cannot be combined with a CGROUP");
+	if (!cli.pid && optind >= argc)
+		usage_error("no CGROUP given");
+	if (grace && cli.opts.signal == SIGKILL)
+		usage_error("--grace needs a signal other than KILL");
+	if (grace && cli.dry_run)
+		usage_error("--grace cannot be combined with --dry-run");
+	/* Checked before any target is touched: a typo must not leave half
+	 * of the targets killed. */
+	for (int i = optind; i < argc; i++)
+		if (argv[i][0] != '/')
+			usage_error("%s: not an absolute path", argv[i]);
+	if (grace)
+		cli.opts.flags |= CGKILL_ESCALATE;
+	if (cli.dry_run) {
+		cli.opts.flags |= CGKILL_DRY_RUN;
+		cli.opts.observer = observer;
+		cli.opts.userdata = &cli;
+	}
+
+	sigemptyset(&block);
+	for (size_t i = 0; i < N_TERM_SIGNALS; i++) {
+		sigaddset(&block, term_signals[i]);
+		sigaction(term_signals[i], NULL, &term_actions[i]);
+	}
+	sigprocmask(SIG_BLOCK, &block, &wait_mask);
+	catch_term_signals();
+
+	if (cli.pid)
+		status = outcome(one_target(&cli, NULL), cli.opts.timeout_ms);
+	for (int i = optind; i < argc && !interrupted; i++) {
+		int r = one_target(&cli, argv[i]);
+
+		status = worse(status, outcome(r, cli.opts.timeout_ms));
+		fflush(stdout);
+	}
+	free(cli.procs);
+	if (interrupted) {
+		/* Die of the signal, as the shell expects of an interrupt. */
+		sigset_t unblock;
+
+		fflush(stdout);
+		restore_term_signals();
+		signal(interrupted, SIG_DFL);
+		sigemptyset(&unblock);
+		sigaddset(&unblock, interrupted);
+		sigprocmask(SIG_UNBLOCK, &unblock, NULL);
+		raise(interrupted);
+		return 128 + interrupted;
+	}
+	if (fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, "cgkill: write error: %s\n", strerror(errno));
+		return EXIT_FAILED;
+	}
+	return status;
+}

@@ -1,0 +1,409 @@
+#!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
+#
+# cgkill on the real kernel: test-cgkill.sh CGKILL
+#
+# Needs root and a writable cgroup2 mount; without them it skips (77), or
+# fails under CGKILL_REQUIRE_CGROUP=1.  Everything happens below a scratch
+# parent of its own, <cgroup2 mount>/cgkill-tool-test-$$, and only processes
+# this script started are ever signalled: the targets that are not ours (the
+# root of the hierarchy) are only given to cgkill --dry-run, so that even a
+# broken guard rail could not signal anything there.
+set -u
+
+if [ $# -ne 1 ]; then
+	echo "usage: $0 CGKILL" >&2
+	exit 2
+fi
+CGKILL=$1
+
+skip() {
+	echo "SKIP: $*"
+	if [ "${CGKILL_REQUIRE_CGROUP:-0}" = 1 ]; then
+		echo "CGKILL_REQUIRE_CGROUP=1: a skip is a failure"
+		exit 1
+	fi
+	exit 77
+}
+
+[ "$(id -u)" = 0 ] || skip "not root"
+
+# The first cgroup2 mount, as the library resolves cgroup paths against it:
+# the file system type is the first field after " - ".
+mnt=
+mnt_root=
+while read -r line; do
+	case $line in
+	*" - cgroup2 "*) ;;
+	*) continue ;;
+	esac
+	set -f
+	# shellcheck disable=SC2086
+	set -- $line
+	set +f
+	mnt_root=$4
+	# mountinfo writes blanks and backslashes as \ooo.
+	mnt=$(printf '%s\n' "$5" | sed 's/\\\([0-7][0-7][0-7]\)/\\0\1/g')
+	mnt=$(printf '%b' "$mnt")
+	break
+done < /proc/self/mountinfo
+[ -n "$mnt" ] || skip "no cgroup2 mount"
+
+name=cgkill-tool-test-$$
+P=$mnt/$name
+pids=
+made_parent=0
+failed=0
+tmp=
+
+is_ours() {	# is_ours PID: a child of this shell, not yet reaped by the kernel
+	[ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f2)" = "$$" ]
+}
+
+alive() {	# alive PID: ours and not a zombie
+	is_ours "$1" && [ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1)" != Z ]
+}
+
+# shellcheck disable=SC2317 # run by the trap
+cleanup() {
+	trap - EXIT
+	for p in $pids; do
+		is_ours "$p" && kill -9 "$p" 2>/dev/null
+	done
+	for p in $pids; do
+		wait "$p" 2>/dev/null
+	done
+	if [ "$made_parent" = 1 ]; then
+		# Leaves first; the kernel can refuse a group for a moment
+		# after it empties.
+		find "$P" -depth -type d | while read -r d; do
+			[ "$(cat "$d/cgroup.freeze" 2>/dev/null)" = 1 ] &&
+				echo 0 > "$d/cgroup.freeze"
+			deadline=$(($(date +%s) + 5))
+			until rmdir "$d" 2>/dev/null; do
+				if [ "$(date +%s)" -gt "$deadline" ]; then
+					echo "cleanup: cannot remove $d" >&2
+					break
+				fi
+				sleep 0.01
+			done
+		done
+	fi
+	[ -n "$tmp" ] && rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+if [ -e "$P" ]; then
+	echo "FAIL: $P exists and is not ours"
+	exit 1
+fi
+mkdir "$P" 2>/dev/null || skip "cannot create a group in $mnt"
+made_parent=1
+tmp=$(mktemp -d) || exit 1
+
+fail() {
+	echo "FAIL: $*"
+	failed=1
+}
+
+ok() {
+	echo "ok: $*"
+}
+
+forget() {	# forget PID: reaped, never to be signalled again
+	rest=
+	for p in $pids; do
+		[ "$p" = "$1" ] || rest="$rest $p"
+	done
+	pids=$rest
+}
+
+# start GROUP [ignore-term]: a sleep of ours in GROUP (below $P), its pid in
+# $started once it is there.  "exec" keeps an ignored TERM ignored.
+start() {
+	g=$P/$1
+	mkdir -p "$g"
+	if [ "${2:-}" = ignore-term ]; then
+		sh -c 'trap "" TERM; echo $$ > "$1/cgroup.procs" && exec sleep 1000' sh "$g" &
+	else
+		sh -c 'echo $$ > "$1/cgroup.procs" && exec sleep 1000' sh "$g" &
+	fi
+	started=$!
+	pids="$pids $started"
+	deadline=$(($(date +%s) + 10))
+	until grep -qx "$started" "$g/cgroup.procs" 2>/dev/null; do
+		if [ "$(date +%s)" -gt "$deadline" ]; then
+			fail "pid $started never joined $g"
+			return 1
+		fi
+		sleep 0.01
+	done
+}
+
+# reap STATUS PID...: each must end within a few seconds, with the shell's
+# exit status STATUS (128 + the signal that killed it; "any" for any).  A
+# wall-clock deadline: a count of short sleeps can last minutes on a
+# loaded machine.
+reap() {
+	want=$1
+	shift
+	deadline=$(($(date +%s) + 5))
+	for p in "$@"; do
+		while alive "$p"; do
+			if [ "$(date +%s)" -gt "$deadline" ]; then
+				fail "pid $p still alive"
+				continue 2
+			fi
+			sleep 0.01
+		done
+		wait "$p"
+		st=$?
+		[ "$want" = any ] || [ "$st" = "$want" ] || fail "pid $p ended with status $st, not $want"
+		forget "$p"
+	done
+}
+
+all_alive() {	# all_alive WHAT PID...
+	what=$1
+	shift
+	for p in "$@"; do
+		alive "$p" || fail "$what: pid $p is gone"
+	done
+}
+
+empty() {	# empty GROUP: not populated
+	grep -qx 'populated 0' "$P/$1/cgroup.events" ||
+		fail "$1 still populated: $(cat "$P/$1/cgroup.procs")"
+}
+
+# run ARG...: cgkill's stdout in $out, stderr in $err, status in $rc.
+run() {
+	"$CGKILL" "$@" > "$tmp/out" 2> "$tmp/err"
+	rc=$?
+	out=$(cat "$tmp/out")
+	err=$(cat "$tmp/err")
+}
+
+expect_rc() {	# expect_rc WANT WHAT
+	if [ "$rc" = "$1" ]; then
+		ok "$2: exit $rc"
+	else
+		fail "$2: exit $rc, expected $1; stdout: $out; stderr: $err"
+	fi
+}
+
+# A scalar at the top level of a JSON object (before any "stages" or
+# "processes" array), raw.
+jget() {
+	j=${1%%,\"stages\":*}
+	printf '%s\n' "${j%%,\"processes\":*}" | sed -n "s/.*\"$2\":\([^,}]*\).*/\1/p"
+}
+
+json_valid() {	# with jq, when there is one
+	if command -v jq > /dev/null 2>&1; then
+		printf '%s\n' "$1" | jq -e . > /dev/null || fail "$2: not valid JSON: $1"
+	fi
+}
+
+echo "cgroup2 at $mnt (root $mnt_root), scratch parent $P"
+
+# -- the version ---------------------------------------------------------
+run -V
+expect_rc 0 "--version"
+case $out in
+"cgkill (libcgkill) "[0-9]*) ;;
+*) fail "--version printed: $out" ;;
+esac
+
+# -- default: SIGKILL, a subtree of three groups ---------------------------
+start k/a; k1=$started
+start k/a; k2=$started
+start k/a/b; k3=$started
+run "$P/k"
+expect_rc 0 "SIGKILL on a subtree"
+case $out in
+"$P/k: SIGKILL by "*": empty in "*) ;;
+*) fail "SIGKILL: line: $out" ;;
+esac
+reap 137 "$k1" "$k2" "$k3"
+empty k
+
+# -- --fallback --json: the freeze method counts ---------------------------
+start f; f1=$started
+start f/x; f2=$started
+start f/x/y; f3=$started
+run --fallback --json "$P/f"
+expect_rc 0 "--fallback --json"
+json_valid "$out" "--fallback --json"
+[ "$(jget "$out" method)" = '"freeze"' ] || fail "--fallback: method: $out"
+[ "$(jget "$out" signaled)" = 3 ] || fail "--fallback: signaled: $out"
+[ "$(jget "$out" signal)" = '"KILL"' ] || fail "--fallback: signal: $out"
+[ "$(jget "$out" empty)" = true ] || fail "--fallback: empty: $out"
+[ "$(jget "$out" cgroups)" = 3 ] || fail "--fallback: cgroups: $out"
+[ "$(jget "$out" cgroup)" = "\"$P/f\"" ] || fail "--fallback: cgroup: $out"
+case $(jget "$out" elapsed_ms) in
+*[0-9].[0-9][0-9][0-9]) ;;
+*) fail "--fallback: elapsed_ms: $out" ;;
+esac
+reap 137 "$f1" "$f2" "$f3"
+empty f
+
+# -- --dry-run lists exactly ours and signals none -------------------------
+start n; n1=$started
+start n; n2=$started
+start n/sub; n3=$started
+run -n "$P/n"
+expect_rc 0 "--dry-run"
+got=$(printf '%s\n' "$out" | cut -f1 | sort -n | tr '\n' ' ')
+want=$(printf '%s\n' "$n1" "$n2" "$n3" | sort -n | tr '\n' ' ')
+[ "$got" = "$want" ] || fail "--dry-run listed '$got', expected '$want'"
+printf '%s\n' "$out" | grep -qx "$n1	\." || fail "--dry-run: no '$n1<TAB>.' in: $out"
+printf '%s\n' "$out" | grep -qx "$n3	sub" || fail "--dry-run: no '$n3<TAB>sub' in: $out"
+run -n --json "$P/n"
+expect_rc 0 "--dry-run --json"
+json_valid "$out" "--dry-run --json"
+[ "$(jget "$out" method)" = '"none"' ] || fail "--dry-run --json: method: $out"
+all_alive "--dry-run" "$n1" "$n2" "$n3"
+
+# -- -s TERM -t 0: signalled, not waited for, success -----------------------
+run -s TERM -t 0 "$P/n"
+expect_rc 0 "-s TERM -t 0"
+reap 143 "$n1" "$n2" "$n3"
+empty n
+
+# -- processes that ignore SIGTERM: timeout, then escalation ----------------
+start i ignore-term; i1=$started
+start i/j ignore-term; i2=$started
+run -s TERM -t 0.3 "$P/i"
+expect_rc 3 "-s TERM -t 0.3, TERM ignored"
+case $out in
+*"timed out"*) ;;
+*) fail "timeout: line: $out" ;;
+esac
+all_alive "-s TERM -t 0.3" "$i1" "$i2"
+run -s SIGTERM -g 0.3 --json "$P/i"
+expect_rc 0 "-s TERM -g 0.3, TERM ignored"
+json_valid "$out" "-g"
+[ "$(jget "$out" escalated)" = true ] || fail "-g: escalated: $out"
+[ "$(jget "$out" signal)" = '"TERM"' ] || fail "-g: signal: $out"
+stages=$(printf '%s\n' "$out" | sed -n 's/.*"stages":\[\([^]]*\)\].*/\1/p')
+[ "$(printf '%s\n' "$stages" | grep -o '{' | wc -l)" = 2 ] || fail "-g: stages: $out"
+case $stages in
+'{"signal":"TERM","method":"freeze","signaled":2},{"signal":"KILL",'*) ;;
+*) fail "-g: stages: $stages" ;;
+esac
+reap 137 "$i1" "$i2"
+empty i
+
+# -- a real-time signal by name, reported by name ---------------------------
+start rt; r1=$started
+run -s RTMIN+3 -j "$P/rt"
+expect_rc 0 "-s RTMIN+3"
+[ "$(jget "$out" signal)" = '"RTMIN+3"' ] || fail "RTMIN+3: signal: $out"
+reap any "$r1"
+
+# -- usage errors: nothing is touched ---------------------------------------
+start u; u1=$started
+for args in "-s NOPE" "-s 0" "-s 999" "-s RTMIN+99" "-t -1" "-t abc" "-t 1e3" \
+	"-g 1" "-g inf -s TERM" "--bogus" "-p 0" "-p $u1 $P/u" "-n -g 1 -s TERM"; do
+	# shellcheck disable=SC2086
+	run $args "$P/u"
+	expect_rc 2 "cgkill $args"
+done
+run
+expect_rc 2 "no target"
+run -s TERM
+expect_rc 2 "no target, with an option"
+run relative/path
+expect_rc 2 "a relative path"
+all_alive "usage errors" "$u1"
+
+# -- failures: exit 1, one line on stderr naming the target -----------------
+mkdir -p "$P/D/T"
+if echo threaded > "$P/D/T/cgroup.type" 2>/dev/null; then
+	run "$P/D/T"
+	expect_rc 1 "a threaded group"
+	[ "$err" = "cgkill: $P/D/T: threaded cgroup: Operation not supported" ] ||
+		fail "threaded: stderr: $err"
+else
+	echo "threaded groups not supported here: not checked"
+fi
+
+# Only ever with --dry-run: if the guard failed, nothing would be signalled.
+run -n "$mnt"
+expect_rc 1 "the root of the mount"
+case $err in
+"cgkill: $mnt: root of the cgroup2 hierarchy: "*) ;;
+*) fail "root: stderr: $err" ;;
+esac
+
+run -n "/$name/../$name-none"
+expect_rc 1 "'..' in a cgroup path"
+
+run "$P/none"
+expect_rc 1 "a missing group"
+[ "$err" = "cgkill: $P/none: No such file or directory" ] || fail "missing: stderr: $err"
+
+mkdir -p "$P/self"
+sh -c 'echo $$ > "$1/cgroup.procs" && exec "$2" -n "$1" 2>&1' sh "$P/self" "$CGKILL" \
+	> "$tmp/out"
+rc=$?
+out=$(cat "$tmp/out")
+expect_rc 1 "a group holding cgkill"
+case $out in
+*"contains cgkill itself (use --allow-self)"*) ;;
+*) fail "self: $out" ;;
+esac
+
+# -- --pid: the whole group of a process ------------------------------------
+start p; p1=$started
+start p; p2=$started
+start p/q; p3=$started
+run --pid "$p1"
+expect_rc 0 "--pid"
+case $out in
+"pid $p1 (/"*"/p): SIGKILL by "*) ;;
+*) fail "--pid: line: $out" ;;
+esac
+reap 137 "$p1" "$p2" "$p3"
+empty p
+
+# -- a cgroup path, as /proc/PID/cgroup prints it ----------------------------
+start c; c1=$started
+start c/d; c2=$started
+if [ "$mnt_root" = / ]; then
+	run -q "/$name/c"
+	expect_rc 0 "a cgroup path"
+	[ -z "$out" ] || fail "--quiet printed: $out"
+	reap 137 "$c1" "$c2"
+	empty c
+else
+	echo "the mount's root is $mnt_root: cgroup paths not checked"
+	run -q "$P/c"
+	reap 137 "$c1" "$c2"
+fi
+
+# -- several targets: the worst outcome wins ---------------------------------
+start m1; m1=$started
+start m2; m2=$started
+run "$P/m1" "$P/none" "$P/m2"
+expect_rc 1 "three targets, the middle one missing"
+[ "$(printf '%s\n' "$err" | wc -l)" = 1 ] || fail "several: stderr: $err"
+[ "$(printf '%s\n' "$out" | wc -l)" = 2 ] || fail "several: stdout: $out"
+reap 137 "$m1" "$m2"
+
+start w1 ignore-term; w1=$started
+start w2; w2=$started
+run -s TERM -t 0.2 "$P/w1" "$P/w2"
+expect_rc 3 "a timeout and a success"
+reap 143 "$w2"
+start w2; w2=$started
+run -s TERM -t 0.2 "$P/w1" "$P/none" "$P/w2"
+expect_rc 1 "a timeout, a failure and a success"
+reap 143 "$w2"
+run "$P/w1" "$P/u"
+expect_rc 0 "two targets"
+reap 137 "$w1" "$u1"
+
+exit $failed
