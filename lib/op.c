@@ -277,7 +277,8 @@ static int finish(struct cgkill_op *op, int result)
 
 static uint64_t deadline_after(uint64_t now, int64_t ms)
 {
-	if (ms < 0)
+	/* Saturate: a timeout of centuries is as good as forever. */
+	if (ms < 0 || (uint64_t)ms > (UINT64_MAX - now) / 1000000ULL)
 		return UINT64_MAX;
 	return now + (uint64_t)ms * 1000000ULL;
 }

@@ -32,8 +32,16 @@ static int open_dir(int at, const char *path, uint64_t resolve)
 	};
 	long fd = syscall(SYS_openat2, at, path, &how, sizeof(how));
 
-	if (fd < 0 && errno == ENOSYS)
+	if (fd < 0 && errno == ENOSYS) {
+		struct stat st;
+
 		fd = openat(at, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+		/* O_DIRECTORY answers ENOTDIR for a final symlink: say ELOOP,
+		 * as openat2 does. */
+		if (fd < 0 && errno == ENOTDIR &&
+		    fstatat(at, path, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+			errno = ELOOP;
+	}
 	return fd < 0 ? -errno : (int)fd;
 }
 
