@@ -35,6 +35,7 @@ enum pass_mode {
 	PASS_ALL,	/* signal every user process listed (mop-up) */
 	PASS_OBSERVE,	/* count listed processes, no system call per pid */
 	PASS_CLASSIFY,	/* verify unknown pids, signal none */
+	PASS_PROBE,	/* signal 0 to each: may we signal them all? */
 	PASS_LIST,	/* dry run: report each user process */
 };
 
@@ -122,6 +123,8 @@ static int pass_pid(struct pass *ps, struct cg_group *g, pid_t pid)
 		if (*st & P_USER)
 			return 0;
 		break;
+	case PASS_PROBE:
+		break;
 	case PASS_NEW:
 		if (*st & P_SIGNALED)
 			return 0;
@@ -140,6 +143,8 @@ static int pass_pid(struct pass *ps, struct cg_group *g, pid_t pid)
 	if (ps->mode == PASS_ALL && !(*st & P_SIGNALED) &&
 	    op->rep.stages[op->stage].method == CGKILL_METHOD_NATIVE)
 		r = sig_verify_send_missed(&op->sc, pid, sig, &res);
+	else if (ps->mode == PASS_PROBE)
+		r = sig_verify_probe(&op->sc, pid, &res);
 	else
 		r = sig_verify_send(&op->sc, pid, sig, extra, &res);
 	if (r < 0)
@@ -163,7 +168,7 @@ static int pass_pid(struct pass *ps, struct cg_group *g, pid_t pid)
 	*st |= P_USER;
 	if (ps->mode == PASS_LIST)
 		return observe(op, pid, op->o.signal, g->rel);
-	if (ps->mode == PASS_CLASSIFY || (*st & P_SIGNALED))
+	if (ps->mode == PASS_CLASSIFY || ps->mode == PASS_PROBE || (*st & P_SIGNALED))
 		return 0;
 	*st |= P_SIGNALED;
 	ps->newly++;
@@ -231,6 +236,14 @@ static int signal_frozen(struct cgkill_op *op, int sig)
 	struct pass ps;
 	int froze, r, r2;
 
+	/* No half-done work: a signal a process can handle is only sent if
+	 * every process listed may be sent it (an unprivileged caller may
+	 * share a group with processes it cannot signal). */
+	if (sig != SIGKILL) {
+		r = run_pass(op, PASS_PROBE, 0, &ps);
+		if (r < 0)
+			return r;
+	}
 	froze = 0;
 	/* With CGKILL_ALLOW_SELF the caller may be inside: freezing would
 	 * stop the caller itself, so that subtree is signalled unfrozen. */

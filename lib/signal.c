@@ -191,8 +191,10 @@ static int dying(pid_t pid)
 	return d;
 }
 
+enum { VS_SKIP_DYING = 1, VS_PROBE = 2 };
+
 static int verify_send(struct sig_ctx *c, pid_t pid, int sig, int extra,
-		       int skip_dying, enum sig_result *res)
+		       int how, enum sig_result *res)
 {
 	int r, pidfd = cgk_pidfd_open(pid);
 
@@ -203,14 +205,14 @@ static int verify_send(struct sig_ctx *c, pid_t pid, int sig, int extra,
 	if (pidfd < 0)
 		return pidfd;
 	r = verify(c, pidfd, pid, res);
-	if (r == 0 && *res == SIG_SENT && skip_dying) {
+	if (r == 0 && *res == SIG_SENT && (how & VS_SKIP_DYING)) {
 		/* The pidfd pins the process: this /proc read is its own. */
 		r = dying(pid);
 		if (r > 0)
 			*res = SIG_DYING;
 		r = r > 0 ? 0 : r;
 	}
-	if (r == 0 && *res == SIG_SENT && sig)
+	if (r == 0 && *res == SIG_SENT && (sig || (how & VS_PROBE)))
 		r = cgk_pidfd_signal(pidfd, pid, sig);
 	if (r == 0 && *res == SIG_SENT && extra)
 		r = cgk_pidfd_signal(pidfd, pid, extra);
@@ -231,5 +233,10 @@ int sig_verify_send(struct sig_ctx *c, pid_t pid, int sig, int extra,
 int sig_verify_send_missed(struct sig_ctx *c, pid_t pid, int sig,
 			   enum sig_result *res)
 {
-	return verify_send(c, pid, sig, 0, 1, res);
+	return verify_send(c, pid, sig, 0, VS_SKIP_DYING, res);
+}
+
+int sig_verify_probe(struct sig_ctx *c, pid_t pid, enum sig_result *res)
+{
+	return verify_send(c, pid, 0, 0, VS_PROBE, res);
 }

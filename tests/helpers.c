@@ -14,6 +14,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <grp.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -222,6 +223,10 @@ static void child_main(const char *group, enum cgt_kind kind, int idx, int wfd)
 		if (write(wfd, "x", 1) != 1)
 			_exit(102);
 		pthread_exit(NULL);
+	case CGT_COUNT_TERM_NOBODY:
+		if (setgroups(0, NULL) < 0 || setgid(65534) < 0 || setuid(65534) < 0)
+			_exit(103);
+		/* fall through */
 	case CGT_COUNT_USR1:
 	case CGT_COUNT_TERM:
 		sa.sa_handler = on_usr1;

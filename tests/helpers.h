@@ -20,6 +20,7 @@ enum cgt_kind {
 	CGT_COUNT_USR1,		/* counts SIGUSR1 into shared memory */
 	CGT_EXIT_ON_TERM,	/* exits 0 on SIGTERM */
 	CGT_COUNT_TERM,		/* counts SIGTERM, keeps running */
+	CGT_COUNT_TERM_NOBODY,	/* the same, as uid/gid 65534 */
 };
 
 /* Shared counters a child can write to: slot i belongs to the i-th spawn. */

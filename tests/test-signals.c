@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/timerfd.h>
+#include <grp.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -429,6 +430,62 @@ static void test_frozen_descendant_pending(void **state)
 		assert_exit(frozen[i], 0);
 }
 
+/* An unprivileged caller that may signal some of a group but not all:
+ * refused with EPERM before anything is frozen or signalled. */
+static void test_no_half_done(void **state)
+{
+	struct cgkill_report r = { .size = sizeof(r) };
+	struct cgkill_opts o;
+	const char *g = cgt_mkgroup("half");
+	pid_t mine[3], root_owned, caller;
+	int st, p[2];
+
+	cgt_spawn_many(g, CGT_COUNT_TERM_NOBODY, 3, mine);
+	root_owned = cgt_spawn(g, CGT_COUNT_TERM);
+	{
+		/* The caller may freeze the group: without the check first it
+		 * would signal its own processes and then fail on root's. */
+		char path[8192];
+
+		snprintf(path, sizeof(path), "%s/cgroup.freeze", g);
+		assert_int_equal(chown(path, 65534, 65534), 0);
+	}
+	cgt_opts(&o, state);
+	o.signal = SIGTERM;
+	o.timeout_ms = 0;
+	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+	caller = fork();
+	assert_true(caller >= 0);
+	if (caller == 0) {
+		int res;
+
+		if (setgroups(0, NULL) < 0 || setgid(65534) < 0 || setuid(65534) < 0)
+			_exit(1);
+		res = cgkill_path(g, &o, &r);
+		_exit(write(p[1], &res, sizeof(res)) == sizeof(res) ? 0 : 1);
+	}
+	close(p[1]);
+	{
+		int res = 0;
+
+		assert_int_equal(read(p[0], &res, sizeof(res)), sizeof(res));
+		assert_int_equal(res, -EPERM);
+	}
+	close(p[0]);
+	st = cgt_reap(caller, 5000);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	usleep(50000);	/* a delivery, had there been one, has landed */
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(cgt_shared[i], 0);
+	for (int i = 0; i < 3; i++)
+		assert_true(cgt_alive(mine[i]));
+	assert_true(cgt_alive(root_owned));
+	assert_int_equal(cgt_frozen_flag(g), 0);
+	/* As root the same call goes through. */
+	assert_int_equal(cgkill_path(g, &o, &r) >= 0, 1);
+	assert_int_equal(count_settled(4, 4), 4);
+}
+
 #define ONE(f, s) cmocka_unit_test_prestate_setup_teardown(f, cgt_setup, cgt_teardown, s)
 #define BOTH(f) ONE(f, &native), ONE(f, &fallback)
 
@@ -446,6 +503,7 @@ int main(void)
 		BOTH(test_nonblocking),
 		BOTH(test_remove),
 		ONE(test_frozen_descendant_pending, &native),
+		ONE(test_no_half_done, &native),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
