@@ -11,6 +11,29 @@
 
 #include "cgkill-private.h"
 
+/* A /proc/PID directory fd, what pidfd_send_signal() took before pidfds
+ * (Linux 5.1): its target names the pid; gone if the process is. */
+static int proc_dir_pid(int fd, pid_t *pid)
+{
+	char path[64], target[64], b[8];
+	ssize_t n;
+	int v, sfd;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n < 0)
+		return -errno;
+	target[n] = '\0';
+	if (sscanf(target, "/proc/%d%c", &v, b) != 1 || v <= 0)
+		return -EBADF;	/* neither a pidfd nor a /proc/PID fd */
+	sfd = openat(fd, "stat", O_RDONLY | O_CLOEXEC);
+	if (sfd < 0)
+		return -ESRCH;
+	close(sfd);
+	*pid = v;
+	return 0;
+}
+
 /* The pid of a pidfd, from fdinfo ("Pid:\t-1" once it has exited). */
 static int pidfd_pid(int pidfd, pid_t *pid)
 {
@@ -31,7 +54,7 @@ static int pidfd_pid(int pidfd, pid_t *pid)
 			return 0;
 		}
 	}
-	return -EBADF;	/* not a pidfd */
+	return proc_dir_pid(pidfd, pid);
 }
 
 /* The group of the process pinned by pidfd, checked still alive after

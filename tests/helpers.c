@@ -15,6 +15,7 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <grp.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -602,6 +603,25 @@ int cgt_teardown(void **state)
 	bystander = 0;
 	cgt_cleanup();
 	return bad ? -1 : 0;
+}
+
+int64_t cgt_ms(int64_t ms)
+{
+	const char *s = getenv("CGKILL_TIME_SCALE");
+	int scale = s ? atoi(s) : 1;
+
+	return ms * (scale > 0 ? scale : 1);
+}
+
+int cgt_pidfd_open(pid_t pid)
+{
+	char path[64];
+	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+
+	if (fd >= 0 || errno != ENOSYS)
+		return fd;
+	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
+	return open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 }
 
 void cgt_opts(struct cgkill_opts *o, void **state)

@@ -65,5 +65,9 @@ int cgt_teardown(void **state);
 /* Options for the path under test: *state is the CGKILL_FORCE_FREEZE flag
  * or 0. */
 void cgt_opts(struct cgkill_opts *o, void **state);
+/* ms scaled by CGKILL_TIME_SCALE (the valgrind setup slows everything). */
+int64_t cgt_ms(int64_t ms);
+/* pidfd_open(), or a /proc/PID fd where the call is missing (valgrind). */
+int cgt_pidfd_open(pid_t pid);
 
 #endif

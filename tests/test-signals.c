@@ -92,11 +92,11 @@ static void test_term_exits_early(void **state)
 	cgt_opts(&o, state);
 	o.signal = SIGTERM;
 	o.flags |= CGKILL_ESCALATE;
-	o.grace_ms = 5000;
+	o.grace_ms = cgt_ms(5000);
 	assert_int_equal(cgkill_path(g, &o, &r), CGKILL_DONE);
 	assert_false(r.escalated);
 	assert_int_equal(r.n_stages, 1);
-	assert_true(r.elapsed_ns < 2000000000ULL);	/* not the 5 s grace */
+	assert_true(r.elapsed_ns < (uint64_t)cgt_ms(2000) * 1000000);	/* not the grace */
 	assert_int_equal(cgt_populated(g), 0);
 	for (int i = 0; i < 20; i++)
 		assert_exit(pids[i], 0);
@@ -114,7 +114,7 @@ static void test_escalation(void **state)
 	cgt_opts(&o, state);
 	o.signal = SIGTERM;
 	o.flags |= CGKILL_ESCALATE;
-	o.grace_ms = 300;
+	o.grace_ms = cgt_ms(300);
 	assert_int_equal(cgkill_path(g, &o, &r), CGKILL_DONE);
 	assert_true(r.escalated);
 	assert_int_equal(r.n_stages, 2);
@@ -128,7 +128,7 @@ static void test_escalation(void **state)
 	assert_int_equal(r.method, r.stages[1].method);
 	if (*(uint64_t *)*state)
 		assert_int_equal(r.stages[1].signaled, 10);
-	assert_true(r.elapsed_ns >= 300000000ULL);
+	assert_true(r.elapsed_ns >= (uint64_t)cgt_ms(300) * 1000000);
 	assert_true(r.empty);
 	assert_int_equal(cgt_populated(g), 0);
 	for (int i = 0; i < 10; i++) {
@@ -150,7 +150,7 @@ static void test_sigcont_stopped(void **state)
 	cgt_opts(&o, state);
 	o.signal = SIGTERM;
 	o.flags |= CGKILL_SIGCONT;
-	o.timeout_ms = 5000;
+	o.timeout_ms = cgt_ms(5000);
 	assert_int_equal(cgkill_path(g, &o, &r), CGKILL_DONE);
 	for (int i = 0; i < 5; i++)
 		assert_exit(pids[i], 0);	/* the handler ran */
@@ -166,13 +166,14 @@ static void test_timeout_without_escalation(void **state)
 	cgt_spawn_many(g, CGT_IGNORE_ALL, 10, pids);
 	cgt_opts(&o, state);
 	o.signal = SIGTERM;
-	o.timeout_ms = 300;
+	o.timeout_ms = cgt_ms(300);
 	assert_int_equal(cgkill_path(g, &o, &r), CGKILL_TIMEOUT);
 	assert_true(r.timed_out);
 	assert_false(r.empty);
 	assert_true(r.populated);
 	assert_int_equal(r.signaled, 10);
-	assert_true(r.elapsed_ns >= 300000000ULL && r.elapsed_ns < 1500000000ULL);
+	assert_true(r.elapsed_ns >= (uint64_t)cgt_ms(300) * 1000000 &&
+		    r.elapsed_ns < (uint64_t)cgt_ms(1500) * 1000000);
 	for (int i = 0; i < 10; i++)
 		assert_true(cgt_alive(pids[i]));
 	assert_int_equal(cgt_frozen_flag(g), 0);
@@ -287,7 +288,7 @@ static void test_kill_by_pid(void **state)
 		assert_sigkilled(a[i]);
 		assert_true(cgt_alive(b[i]));
 	}
-	pidfd = (int)syscall(SYS_pidfd_open, b[2], 0);
+	pidfd = cgt_pidfd_open(b[2]);
 	assert_true(pidfd >= 0);
 	assert_int_equal(cgkill_pidfd(pidfd, &o, &r), CGKILL_DONE);
 	close(pidfd);
@@ -295,7 +296,7 @@ static void test_kill_by_pid(void **state)
 		assert_sigkilled(b[i]);
 	/* A pidfd whose process has exited (and been reaped). */
 	gone = cgt_spawn(cgt_mkgroup("bypidfd2"), CGT_PAUSE);
-	pidfd = (int)syscall(SYS_pidfd_open, gone, 0);
+	pidfd = cgt_pidfd_open(gone);
 	assert_true(pidfd >= 0);
 	kill(gone, SIGKILL);
 	assert_sigkilled(gone);
@@ -414,7 +415,7 @@ static void test_frozen_descendant_pending(void **state)
 	cgt_write(cold, "cgroup.freeze", "1");
 	cgt_opts(&o, state);
 	o.signal = SIGTERM;
-	o.timeout_ms = 300;
+	o.timeout_ms = cgt_ms(300);
 	assert_int_equal(cgkill_path(g, &o, &r), CGKILL_TIMEOUT);
 	assert_int_equal(r.signaled, 7);
 	assert_int_equal(r.frozen_pending, 4);
