@@ -15,17 +15,20 @@
  * (Linux 5.1): its target names the pid; gone if the process is. */
 static int proc_dir_pid(int fd, pid_t *pid)
 {
-	char path[64], target[64], b[8];
+	char path[64], target[64];
 	ssize_t n;
-	int v, sfd;
+	int v, end = 0, sfd;
 
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	n = readlink(path, target, sizeof(target) - 1);
 	if (n < 0)
 		return -errno;
 	target[n] = '\0';
-	if (sscanf(target, "/proc/%d%c", &v, b) != 1 || v <= 0)
+	if (sscanf(target, "/proc/%d%n", &v, &end) != 1 || v <= 0 ||
+	    (target[end] && strcmp(target + end, " (deleted)")))
 		return -EBADF;	/* neither a pidfd nor a /proc/PID fd */
+	if (target[end])
+		return -ESRCH;	/* the process is gone */
 	sfd = openat(fd, "stat", O_RDONLY | O_CLOEXEC);
 	if (sfd < 0)
 		return -ESRCH;

@@ -108,6 +108,7 @@ static void test_escalation(void **state)
 	struct cgkill_opts o;
 	const char *g = cgt_mkgroup("esc");
 	pid_t polite[10], stubborn[10];
+	int late = 0;
 
 	cgt_spawn_many(g, CGT_EXIT_ON_TERM, 10, polite);
 	cgt_spawn_many(g, CGT_IGNORE_ALL, 10, stubborn);
@@ -126,15 +127,22 @@ static void test_escalation(void **state)
 	assert_int_equal(r.stages[1].method, *(uint64_t *)*state ?
 			 CGKILL_METHOD_FREEZE : CGKILL_METHOD_NATIVE);
 	assert_int_equal(r.method, r.stages[1].method);
-	if (*(uint64_t *)*state)
-		assert_int_equal(r.stages[1].signaled, 10);
 	assert_true(r.elapsed_ns >= (uint64_t)cgt_ms(300) * 1000000);
 	assert_true(r.empty);
 	assert_int_equal(cgt_populated(g), 0);
 	for (int i = 0; i < 10; i++) {
-		assert_exit(polite[i], 0);
+		int st = cgt_reap(polite[i], 3000);
+
+		assert_true(st != -1);
+		/* Under memcheck a handler can be slower than the grace. */
+		if (WIFSIGNALED(st) && cgt_ms(1) > 1)
+			late++;
+		else
+			assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 		assert_sigkilled(stubborn[i]);
 	}
+	if (*(uint64_t *)*state)
+		assert_int_equal(r.stages[1].signaled, 10 + late);
 }
 
 static void test_sigcont_stopped(void **state)
