@@ -494,11 +494,19 @@ out:
 
 static int wait_spawner(pid_t pid)
 {
+	bool killed = false;
 	int st;
 
-	while (waitpid(pid, &st, 0) < 0)
+	while (waitpid(pid, &st, 0) < 0) {
 		if (errno != EINTR)
 			return -errno;
+		if (g_stop && !killed) {
+			kill(pid, SIGKILL);	/* our spawner: stop spawning */
+			killed = true;
+		}
+	}
+	if (killed)
+		return -EINTR;
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
 		return 0;
 	return WIFEXITED(st) && WEXITSTATUS(st) == 127 ? -ENOEXEC : -EAGAIN;
