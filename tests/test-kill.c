@@ -4,10 +4,12 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -356,6 +358,61 @@ static void test_report_size(void **state)
 	assert_killed(pid);
 }
 
+static int count_children(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	while (d && (e = readdir(d)))
+		n += e->d_type == DT_DIR && e->d_name[0] != '.';
+	if (d)
+		closedir(d);
+	return d ? n : -1;
+}
+
+/* The probe answers from the files the kernel creates, even where the
+ * hierarchy's root has no child yet (a fresh machine): then it makes a
+ * group of its own, looks, and removes it. A child process sees such a
+ * hierarchy: a cgroup namespace rooted at an empty group of ours, with
+ * cgroup2 mounted afresh in a mount namespace of its own. */
+static void test_probe(void **state)
+{
+	const uint64_t want = CGKILL_FEATURE_KILL | CGKILL_FEATURE_FREEZE;
+	const char *g = cgt_mkgroup("probe-root");
+	uint64_t f = 0;
+	int st;
+	pid_t pid;
+
+	(void)state;
+	cgt_require();
+	assert_int_equal(cgkill_probe(-1, &f), 0);
+	assert_int_equal(f & want, want);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		char me[32];
+
+		snprintf(me, sizeof(me), "%d", (int)getpid());
+		cgt_write(g, "cgroup.procs", me);
+		if (unshare(CLONE_NEWCGROUP | CLONE_NEWNS) < 0 ||
+		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+		    umount2(cgt_mount(), MNT_DETACH) < 0 ||
+		    mount("cgroup2", cgt_mount(), "cgroup2", 0, NULL) < 0)
+			_exit(10);
+		if (count_children(cgt_mount()) != 0)
+			_exit(11);
+		f = 0;
+		if (cgkill_probe(-1, &f) < 0 || (f & want) != want)
+			_exit(12);
+		_exit(count_children(cgt_mount()) == 0 ? 0 : 13);
+	}
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+	assert_int_equal(count_children(g), 0);	/* its own group removed */
+}
+
 #define BOTH(f) \
 	cmocka_unit_test_prestate_setup_teardown(f, cgt_setup, cgt_teardown, &native), \
 	cmocka_unit_test_prestate_setup_teardown(f, cgt_setup, cgt_teardown, &fallback)
@@ -373,6 +430,8 @@ int main(void)
 		BOTH(test_ignoring_and_stopped),
 		BOTH(test_frozen_before),
 		BOTH(test_report_size),
+		cmocka_unit_test_prestate_setup_teardown(test_probe, cgt_setup,
+							 cgt_teardown, &native),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
