@@ -6,13 +6,14 @@
 # is not installed, a .pc file with wrong paths, and a library that only
 # works from the build tree.
 #
-# Usage: check-consumer.sh MESON BUILD-DIR CC CONSUMER.c
+# Usage: check-consumer.sh MESON BUILD-DIR CC CONSUMER.c [EXTRA-CFLAGS]
 set -eu
 
 meson=$1
 build=$2
 cc=$3
 src=$4
+extra=${5:-}
 
 if ! command -v pkg-config >/dev/null 2>&1; then
 	echo "SKIP: pkg-config not found"
@@ -49,7 +50,7 @@ case " $flags " in
 esac
 
 # shellcheck disable=SC2086 # the flags are words
-$cc -Wall -Wextra -Werror -o "$tmp/consumer" "$src" $flags
+$cc -Wall -Wextra -Werror $extra -o "$tmp/consumer" "$src" $flags
 
 out=$(LD_LIBRARY_PATH=$libdir "$tmp/consumer")
 echo "$out"
