@@ -396,7 +396,7 @@ static void test_probe(void **state)
 		snprintf(me, sizeof(me), "%d", (int)getpid());
 		cgt_write(g, "cgroup.procs", me);
 		if (unshare(CLONE_NEWCGROUP | CLONE_NEWNS) < 0 ||
-		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+		    mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) < 0 ||
 		    umount2(cgt_mount(), MNT_DETACH) < 0 ||
 		    mount("cgroup2", cgt_mount(), "cgroup2", 0, NULL) < 0)
 			_exit(10);
