@@ -68,8 +68,9 @@ struct cg_mount {
 void cg_mount_free(struct cg_mount *m);
 /* The cgroup2 mount (first in mountinfo) used to resolve cgroup paths. */
 int cg_mount_first(struct cg_mount *m);
-/* The cgroup2 mount that holds the filesystem path fspath. */
-int cg_mount_of(const char *fspath, struct cg_mount *m);
+/* The mount of the directory fd (whose path is fspath), and whether fd is
+ * its root. */
+int cg_mount_of_fd(int fd, const char *fspath, struct cg_mount *m, int *is_root);
 /* The caller's cgroup v2 path from /proc/self/cgroup (malloc'd). */
 int cg_self_path(char **path);
 

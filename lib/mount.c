@@ -1,10 +1,16 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* Finding cgroup2 mounts with libmount: never assume /sys/fs/cgroup. */
+/* Finding cgroup2 mounts: never assume /sys/fs/cgroup.  The mount of an
+ * open directory comes from statx + statmount where the kernel has them
+ * (Linux 6.8), and from libmount's reading of mountinfo elsewhere. */
 #include <errno.h>
 #include <fcntl.h>
 #include <libmount.h>
+#include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "cgkill-private.h"
@@ -86,9 +92,82 @@ int cg_mount_first(struct cg_mount *m)
 	return mount_find(NULL, m);
 }
 
-int cg_mount_of(const char *fspath, struct cg_mount *m)
+#ifndef SYS_statmount
+#define SYS_statmount 457	/* the same number on every architecture */
+#endif
+#ifndef STATX_MNT_ID_UNIQUE
+#define STATX_MNT_ID_UNIQUE 0x4000U
+#endif
+#define SM_MNT_ROOT 0x08U	/* STATMOUNT_MNT_ROOT */
+#define SM_MNT_POINT 0x10U	/* STATMOUNT_MNT_POINT */
+
+/* The fixed part of struct statmount (linux/mount.h, Linux 6.8): only the
+ * fields read here, at the offsets the ABI fixes; strings follow at 512. */
+struct sm_head {
+	uint32_t size, mnt_opts;
+	uint64_t mask;
+	uint8_t pad1[104 - 16];
+	uint32_t mnt_root, mnt_point;	/* offsets into the strings */
+	uint8_t pad2[512 - 112];
+};
+
+struct sm_req {
+	uint32_t size, spare;
+	uint64_t mnt_id, param;
+};
+
+/* 0 with m set, -ENOSYS where the kernel cannot say (before 6.8, or the
+ * strings do not fit), or another negative errno. */
+static int mount_by_statmount(int fd, struct cg_mount *m, int *is_root)
 {
-	return mount_find(fspath, m);
+	union {
+		struct sm_head h;
+		char b[sizeof(struct sm_head) + 2 * PATH_MAX];
+	} sm;
+	struct sm_req req = { .size = sizeof(req) };
+	const uint32_t want = SM_MNT_ROOT | SM_MNT_POINT;
+	const size_t strmax = sizeof(sm) - sizeof(sm.h);
+	struct statx stx;
+
+	if (statx(fd, "", AT_EMPTY_PATH | AT_STATX_DONT_SYNC, STATX_MNT_ID_UNIQUE,
+		  &stx) < 0)
+		return errno == ENOSYS ? -ENOSYS : -errno;
+	if (!(stx.stx_mask & STATX_MNT_ID_UNIQUE) ||
+	    !(stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT))
+		return -ENOSYS;
+	req.mnt_id = stx.stx_mnt_id;
+	req.param = want;
+	if (syscall(SYS_statmount, &req, &sm, sizeof(sm), 0) < 0)
+		return errno == ENOMEM ? -ENOMEM : -ENOSYS;
+	if ((sm.h.mask & want) != want || sm.h.mnt_root >= strmax ||
+	    sm.h.mnt_point >= strmax)
+		return -ENOSYS;
+	sm.b[sizeof(sm) - 1] = '\0';
+	m->target = strdup(sm.b + sizeof(sm.h) + sm.h.mnt_point);
+	m->root = strdup(sm.b + sizeof(sm.h) + sm.h.mnt_root);
+	if (!m->target || !m->root) {
+		cg_mount_free(m);
+		return -ENOMEM;
+	}
+	*is_root = !!(stx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
+	return 0;
+}
+
+int cg_mount_of_fd(int fd, const char *fspath, struct cg_mount *m, int *is_root)
+{
+	struct stat st, mst;
+	int r = mount_by_statmount(fd, m, is_root);
+
+	if (r != -ENOSYS)
+		return r;
+	/* One parse of mountinfo costs more than everything else before the
+	 * kill together, which is why it is only the fallback. */
+	r = mount_find(fspath, m);
+	if (r < 0)
+		return r;
+	*is_root = fstat(fd, &st) == 0 && stat(m->target, &mst) == 0 &&
+		   mst.st_dev == st.st_dev && mst.st_ino == st.st_ino;
+	return 0;
 }
 
 int cg_self_path(char **path)

@@ -315,6 +315,23 @@ static int complete(struct cgkill_op *op)
 	return finish(op, CGKILL_DONE);
 }
 
+static int check_type(int dirfd)
+{
+	char b[64];
+	enum cg_type type;
+	ssize_t n = cg_read(dirfd, "cgroup.type", b, sizeof(b));
+
+	if (n < 0)
+		return (int)n;
+	if (parse_type(b, (size_t)n, &type) < 0)
+		return -EIO;
+	/* As the kernel's cgroup.kill: a threaded group is part of a process
+	 * and cannot be killed on its own.  The native path leaves this to
+	 * the kernel, which answers the same: nothing runs before the kill
+	 * that need not. */
+	return type == CG_TYPE_THREADED ? -EOPNOTSUPP : 0;
+}
+
 static int stage_start(struct cgkill_op *op, int idx, int sig)
 {
 	uint64_t now;
@@ -339,6 +356,9 @@ static int stage_start(struct cgkill_op *op, int idx, int sig)
 	}
 	if (r == -ENOENT) {
 		op->rep.stages[idx].method = CGKILL_METHOD_FREEZE;
+		r = check_type(op->tfd);
+		if (r < 0)
+			return r;
 		r = signal_frozen(op, sig);
 		if (r < 0)
 			return r;
@@ -443,21 +463,6 @@ static int try_remove(struct cgkill_op *op)
 	return finish(op, r < 0 ? r : CGKILL_DONE);
 }
 
-static int check_type(int dirfd)
-{
-	char b[64];
-	enum cg_type type;
-	ssize_t n = cg_read(dirfd, "cgroup.type", b, sizeof(b));
-
-	if (n < 0)
-		return (int)n;
-	if (parse_type(b, (size_t)n, &type) < 0)
-		return -EIO;
-	/* As the kernel's cgroup.kill: a threaded group is part of a process
-	 * and cannot be killed on its own. */
-	return type == CG_TYPE_THREADED ? -EOPNOTSUPP : 0;
-}
-
 static int op_setup(struct cgkill_op *op, int dirfd)
 {
 	struct epoll_event ev = { .events = EPOLLPRI };
@@ -467,9 +472,6 @@ static int op_setup(struct cgkill_op *op, int dirfd)
 	if (op->tfd < 0)
 		return errno == ENOTDIR ? -ENOTDIR : -errno;
 	r = cg_target_check(op->tfd, op->o.flags, &op->t);
-	if (r < 0)
-		return r;
-	r = check_type(op->tfd);
 	if (r < 0)
 		return r;
 	op->sc.groups = &op->groups;
@@ -494,8 +496,10 @@ static int op_setup(struct cgkill_op *op, int dirfd)
 static int dry_run(struct cgkill_op *op)
 {
 	struct pass ps;
-	int r = run_pass(op, PASS_OBSERVE, 0, &ps);
+	int r = check_type(op->tfd);
 
+	if (r == 0)
+		r = run_pass(op, PASS_OBSERVE, 0, &ps);
 	if (r == 0)
 		r = run_pass(op, PASS_LIST, 0, &ps);
 	if (r < 0)

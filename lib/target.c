@@ -126,8 +126,12 @@ static int fd_path(int fd, char **out)
 
 static int join_cgpath(const struct cg_mount *m, const char *fspath, char **out)
 {
-	const char *rest = fspath + (strcmp(m->target, "/") ? strlen(m->target) : 0);
+	size_t tl = strcmp(m->target, "/") ? strlen(m->target) : 0;
+	const char *rest = fspath + tl;
 	size_t rl = strlen(m->root);
+
+	if (strncmp(fspath, m->target, tl) || (*rest && *rest != '/'))
+		return -ENOMEDIUM;	/* not reachable through its mount */
 
 	if (rl == 1)
 		rl = 0;	/* root "/" + rest "/a" */
@@ -142,9 +146,9 @@ int cg_target_check(int dirfd, uint64_t flags, struct cg_target *t)
 {
 	struct cg_mount m = { 0 };
 	struct statfs sfs;
-	struct stat st, mst;
+	struct stat st;
 	char *self = NULL;
-	int r;
+	int r, is_root;
 
 	if (fstat(dirfd, &st) < 0)
 		return -errno;
@@ -164,13 +168,12 @@ int cg_target_check(int dirfd, uint64_t flags, struct cg_target *t)
 	r = fd_path(dirfd, &t->fspath);
 	if (r < 0)
 		return r;
-	r = cg_mount_of(t->fspath, &m);
+	r = cg_mount_of_fd(dirfd, t->fspath, &m, &is_root);
 	if (r < 0)
 		goto out;
 	/* The root of the mount is the root as this caller sees it (in a
 	 * cgroup namespace, the namespace's root). */
-	if (stat(m.target, &mst) == 0 && mst.st_dev == st.st_dev &&
-	    mst.st_ino == st.st_ino) {
+	if (is_root) {
 		r = -EPERM;
 		goto out;
 	}
