@@ -24,6 +24,12 @@
 #define SCAN_MAX_NS 64000000ULL		/* backoff cap */
 #define MAX_PASSES 1000			/* of one signalling round */
 #define REMOVE_TRIES 200		/* EBUSY retries, 1 ms apart */
+/* The kernel announces a change of cgroup.events at most once per 10 ms
+ * (CGROUP_FILE_NOTIFY_MIN_INTV) and defers the rest: after our own freeze
+ * and thaw, "populated 0" can come up to 10 ms late, so for that long the
+ * file is re-read every millisecond instead of trusting the event. */
+#define NOTIFY_QUIET_NS 10000000ULL
+#define PEEK_NS 1000000ULL
 
 /* Per-pid state, for the current stage unless noted. */
 #define P_SIGNALED 1u	/* signalled by us in this stage */
@@ -62,6 +68,7 @@ struct cgkill_op {
 	int native_missing;
 	int populated;
 	uint64_t t0, deadline, next_scan, gap;
+	uint64_t peek_until;	/* re-read cgroup.events until then */
 	long prev_users;
 	int remove_tries;
 	int was_frozen;	/* the target was frozen before this call */
@@ -262,6 +269,8 @@ static int signal_frozen(struct cgkill_op *op, int sig)
 			break;
 	}
 	r2 = freeze_end(op->tfd, froze);
+	if (froze)
+		op->peek_until = now_ns() + NOTIFY_QUIET_NS;
 	return r < 0 ? r : r2;
 }
 
@@ -296,9 +305,13 @@ static uint64_t deadline_after(uint64_t now, int64_t ms)
 	return now + (uint64_t)ms * 1000000ULL;
 }
 
-static int schedule(struct cgkill_op *op)
+static int schedule(struct cgkill_op *op, uint64_t now)
 {
-	return arm_timer(op, op->next_scan < op->deadline ? op->next_scan : op->deadline);
+	uint64_t at = op->next_scan < op->deadline ? op->next_scan : op->deadline;
+
+	if (now < op->peek_until && now + PEEK_NS < at)
+		at = now + PEEK_NS;
+	return arm_timer(op, at);
 }
 
 static int try_remove(struct cgkill_op *op);
@@ -378,7 +391,7 @@ static int stage_start(struct cgkill_op *op, int idx, int sig)
 		return r;
 	if (!op->populated)
 		return complete(op);
-	return schedule(op);
+	return schedule(op, now);
 }
 
 /* A rescan: count what is listed; when that did not shrink since the last
@@ -435,7 +448,7 @@ static int step(struct cgkill_op *op)
 		}
 		return finish(op, CGKILL_TIMEOUT);
 	}
-	return schedule(op);
+	return schedule(op, now);
 }
 
 static int rmdir_target(struct cgkill_op *op)
