@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <libmount.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,6 +111,9 @@ struct sm_head {
 	uint32_t mnt_root, mnt_point;	/* offsets into the strings */
 	uint8_t pad2[512 - 112];
 };
+
+_Static_assert(offsetof(struct sm_head, mnt_root) == 104 &&
+	       sizeof(struct sm_head) == 512, "struct statmount layout");
 
 struct sm_req {
 	uint32_t size, spare;
