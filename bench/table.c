@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* The human-readable results: the table of times and the targets. */
+#include <stdio.h>
+
+#include "bench.h"
+
+static void print_stat(struct stat3 s)
+{
+	printf(" %9.3f %9.3f %9.3f", s.med / 1e6, s.min / 1e6, s.max / 1e6);
+}
+
+void print_table(const struct cell *cells, int ncells,
+		 struct summary (*su)[M_COUNT], int reps)
+{
+	printf("\nTime from the start of the call, in ms: median, min, max of %d runs.\n"
+	       "empty: \"populated 0\" as the method knows it (raw, naive: its own\n"
+	       "wait on cgroup.events; library: cgkill_fd returned).  call: the call\n"
+	       "returned (raw: the write to cgroup.kill; naive: the last kill pass).\n"
+	       "seen: our watcher thread read \"populated 0\".  lag: call - seen.\n"
+	       "cpu: CPU time of the killing thread until empty (median).\n"
+	       "ratio: median empty / raw's median empty, same cell, same run.\n\n", reps);
+	printf("%-22s %-9s %29s %29s %9s %9s %9s %7s\n", "", "",
+	       "------- empty (ms) ---------", "-------- call (ms) ----------",
+	       "seen", "lag", "cpu", "");
+	printf("%-22s %-9s %9s %9s %9s %9s %9s %9s %9s %9s %9s %7s\n", "cell", "method",
+	       "median", "min", "max", "median", "min", "max", "median", "median",
+	       "median", "ratio");
+	for (int i = 0; i < ncells; i++) {
+		for (int m = 0; m < M_COUNT; m++) {
+			const struct summary *s = &su[i][m];
+			char label[48];
+
+			if (cells[i].bomb && m == 0)
+				snprintf(label, sizeof(label), "%s (%.0f at t0)",
+					 cells[i].label, s->pop_med);
+			else
+				snprintf(label, sizeof(label), "%s", m ? "" : cells[i].label);
+			if (!s->run)
+				continue;
+			printf("%-22s %-9s", label, method_name[m]);
+			if (!s->n) {
+				printf(" (no successful run)\n");
+				continue;
+			}
+			print_stat(s->empty);
+			print_stat(s->call);
+			if (m == M_NATIVE || m == M_FALLBACK)
+				printf(" %9.3f %9.3f %9.3f %7.3f\n", s->seen.med / 1e6,
+				       s->lag.med / 1e6, s->cpu.med / 1e6, s->ratio);
+			else
+				printf(" %9.3f %9s %9.3f %7.3f\n", s->seen.med / 1e6, "-",
+				       s->cpu.med / 1e6, s->ratio);
+		}
+	}
+}
+
+void print_targets(const struct cell *cells, int ncells,
+		   struct summary (*su)[M_COUNT])
+{
+	printf("\nTargets (medians, this run):\n");
+	for (int i = 0; i < ncells; i++) {
+		double r = su[i][M_NATIVE].ratio;
+
+		if (!su[i][M_NATIVE].run)
+			continue;
+		printf("  native/raw <= 1.05      %-18s %6.3f  %s\n", cells[i].label, r,
+		       r <= 1.05 ? "met" : "MISSED");
+	}
+	for (int i = 0; i < ncells; i++) {
+		double r = su[i][M_FALLBACK].ratio;
+
+		if (!su[i][M_FALLBACK].run)
+			continue;
+		if (cells[i].bomb)
+			printf("  fallback/raw <= 1.5     %-18s %6.3f  %s (%d of %d runs "
+			       "with zero survivors)\n", cells[i].label, r,
+			       r <= 1.5 && !su[i][M_FALLBACK].failed ? "met" : "MISSED",
+			       su[i][M_FALLBACK].n, su[i][M_FALLBACK].n + su[i][M_FALLBACK].failed);
+		else if (cells[i].n == 10000 && cells[i].groups == 100)
+			printf("  fallback/raw <= 1.25    %-18s %6.3f  %s\n",
+			       cells[i].label, r, r <= 1.25 ? "met" : "MISSED");
+	}
+	for (int i = 0; i < ncells; i++)
+		for (int m = M_NATIVE; m <= M_FALLBACK; m++) {
+			double l = su[i][m].lag.med / 1e6;
+
+			if (!su[i][m].run)
+				continue;
+			printf("  return after populated 0 <= 2 ms  %-8s %-18s %6.3f ms  %s\n",
+			       method_name[m], cells[i].label, l, l <= 2 ? "met" : "MISSED");
+		}
+}
