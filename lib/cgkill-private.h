@@ -29,6 +29,9 @@ void pidvec_free(struct pidvec *pv);
 int parse_procs(const char *buf, size_t len, struct pidvec *out);
 /* "populated N" and "frozen N" of cgroup.events; -1 where absent. */
 int parse_events(const char *buf, size_t len, int *populated, int *frozen);
+/* The value of "key N" in a flat keyed file: 0, -ENOENT, -EINVAL. */
+int parse_keyed(const char *buf, size_t len, const char *key,
+		unsigned long long *val);
 /* The flags field (9th) of /proc/PID/stat, robust to any comm. */
 int parse_stat_flags(const char *buf, size_t len, unsigned long *flags);
 /* Is this process already being killed (SIGKILL pending, or exiting)? */

@@ -107,6 +107,34 @@ int parse_events(const char *buf, size_t len, int *populated, int *frozen)
 	return 0;
 }
 
+/* "key N" at a line start of a flat keyed file (cgroup.stat). */
+int parse_keyed(const char *buf, size_t len, const char *key,
+		unsigned long long *val)
+{
+	size_t klen = strlen(key);
+	const char *p = buf, *end = buf + len;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl ? nl : end;
+
+		if ((size_t)(le - p) > klen + 1 && !memcmp(p, key, klen) &&
+		    p[klen] == ' ') {
+			const char *v = p + klen + 1;
+			unsigned long long x;
+
+			if (parse_uint(&v, le, ULLONG_MAX, &x) < 0 || v != le)
+				return -EINVAL;
+			*val = x;
+			return 0;
+		}
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	return -ENOENT;
+}
+
 /* Start of field n (3: state, 9: flags, 31: signal) of /proc/PID/stat. */
 static const char *stat_field(const char *buf, const char *end, int n)
 {

@@ -65,6 +65,33 @@ static void test_events(void **state)
 	assert_int_equal(parse_events(S(""), &pop, &fr), -EINVAL);
 }
 
+static void test_keyed(void **state)
+{
+	unsigned long long v = 7;
+
+	(void)state;
+	assert_int_equal(parse_keyed(S("nr_descendants 100\nnr_dying_descendants 3\n"),
+				     "nr_descendants", &v), 0);
+	assert_int_equal(v, 100);
+	assert_int_equal(parse_keyed(S("nr_descendants 100\nnr_dying_descendants 3"),
+				     "nr_dying_descendants", &v), 0);
+	assert_int_equal(v, 3);
+	/* A key that is a prefix of another is not confused with it. */
+	v = 7;
+	assert_int_equal(parse_keyed(S("nr_descendants_x 5\n"), "nr_descendants", &v), -ENOENT);
+	assert_int_equal(parse_keyed(S("x nr_descendants 5\n"), "nr_descendants", &v), -ENOENT);
+	assert_int_equal(parse_keyed(S(""), "nr_descendants", &v), -ENOENT);
+	assert_int_equal(v, 7);
+	assert_int_equal(parse_keyed(S("nr_descendants -1\n"), "nr_descendants", &v), -EINVAL);
+	assert_int_equal(parse_keyed(S("nr_descendants 5x\n"), "nr_descendants", &v), -EINVAL);
+	assert_int_equal(parse_keyed(S("nr_descendants 99999999999999999999\n"),
+				     "nr_descendants", &v), -EINVAL);
+	assert_int_equal(v, 7);
+	assert_int_equal(parse_keyed(S("nr_descendants 18446744073709551615"),
+				     "nr_descendants", &v), 0);
+	assert_int_equal(v, 18446744073709551615ULL);
+}
+
 static void test_stat(void **state)
 {
 	unsigned long fl = 0;
@@ -174,6 +201,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_procs),
 		cmocka_unit_test(test_events),
+		cmocka_unit_test(test_keyed),
 		cmocka_unit_test(test_stat),
 		cmocka_unit_test(test_stat_dying),
 		cmocka_unit_test(test_proc_cgroup),

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * cgroup.events: "key value" lines, of which parse_events() wants
+ * cgroup.events (and cgroup.stat, through parse_keyed()): "key value"
+ * lines, of which parse_events() wants
  * "populated" (required) and "frozen" (-1 when absent, as before 5.2).
  * Checked: the results are only ever -1, 0 or 1; each is the value of the
  * first line that reads exactly "key 0" or "key 1"; NULL outputs are
@@ -56,6 +57,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(parse_events(buf, size, NULL, &fr2) == r);
 	FUZZ_CHECK(fr2 == fr);
 	FUZZ_CHECK(parse_events(buf, size, NULL, NULL) == r);
+
+	/* cgroup.stat has the same shape: "key N" lines. */
+	{
+		unsigned long long v = 7;
+		int k = parse_keyed(buf, size, "nr_descendants", &v);
+
+		FUZZ_CHECK(k == 0 || k == -ENOENT || k == -EINVAL);
+		FUZZ_CHECK(k == 0 || v == 7);
+	}
 
 	free(buf);
 	return 0;
