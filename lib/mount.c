@@ -135,7 +135,9 @@ static int mount_by_statmount(int fd, struct cg_mount *m, int *is_root)
 
 	if (statx(fd, "", AT_EMPTY_PATH | AT_STATX_DONT_SYNC, STATX_MNT_ID_UNIQUE,
 		  &stx) < 0)
-		return errno == ENOSYS ? -ENOSYS : -errno;
+		/* Not only ENOSYS: a seccomp filter may answer EPERM, and
+		 * the older route works there too. */
+		return errno == ENOMEM ? -ENOMEM : -ENOSYS;
 	if (!(stx.stx_mask & STATX_MNT_ID_UNIQUE) ||
 	    !(stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT))
 		return -ENOSYS;

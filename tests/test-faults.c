@@ -66,6 +66,8 @@ WRAP(int, faccessat, (int d, const char *p, int m, int f), (d, p, m, f))
 WRAP(ssize_t, readlink, (const char *p, char *b, size_t n), (p, b, n))
 WRAP(off_t, lseek64, (int fd, off_t o, int w), (fd, o, w))
 WRAP(int, stat64, (const char *p, struct stat *st), (p, st))
+WRAP(int, statx, (int d, const char *p, int f, unsigned int m, struct statx *st),
+     (d, p, f, m, st))
 
 int __real_openat64(int d, const char *p, int f, ...);
 int __wrap_openat64(int d, const char *p, int f, ...);
