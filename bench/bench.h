@@ -166,6 +166,9 @@ static inline double ms(uint64_t ns)
 
 /* Write val to the file name at dfd: 0 or -errno (-EIO on a short write). */
 int write_at(int dfd, const char *name, const char *val);
+/* A small file's text, NUL-terminated (empty on error): its length, or -1
+ * if it cannot be read or is empty. */
+ssize_t read_text(const char *path, char *buf, size_t size);
 /* The number a file starts with; -1 on any error. */
 long read_long_file(const char *path);
 /* "populated" of an open cgroup.events: 0, 1 or -errno. */

@@ -69,20 +69,27 @@ int write_at(int dfd, const char *name, const char *val)
 	return n < 0 ? (int)n : (size_t)n == len ? 0 : -EIO;
 }
 
-long read_long_file(const char *path)
+ssize_t read_text(const char *path, char *buf, size_t size)
 {
-	char b[64];
 	ssize_t n;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
+	buf[0] = '\0';
 	if (fd < 0)
 		return -1;
-	n = read(fd, b, sizeof(b) - 1);
+	n = read(fd, buf, size - 1);
 	close(fd);
 	if (n <= 0)
 		return -1;
-	b[n] = '\0';
-	return strtol(b, NULL, 10);
+	buf[n] = '\0';
+	return n;
+}
+
+long read_long_file(const char *path)
+{
+	char b[64];
+
+	return read_text(path, b, sizeof(b)) < 0 ? -1 : strtol(b, NULL, 10);
 }
 
 /* "populated" of an open cgroup.events: 0, 1 or -errno. */

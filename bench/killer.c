@@ -15,17 +15,10 @@
 static long status_kb(const char *key)
 {
 	char buf[4096], *p;
-	ssize_t n;
-	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
 	size_t kl = strlen(key);
 
-	if (fd < 0)
+	if (read_text("/proc/self/status", buf, sizeof(buf)) < 0)
 		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
 	for (p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
 		if (!strncmp(p, key, kl) && p[kl] == ':')
 			return strtol(p + kl + 1, NULL, 10);

@@ -89,18 +89,11 @@ bool probe_clone3(struct ctx *cx)
 
 static long tasks_now(void)
 {
-	char b[128];
-	ssize_t n;
-	int fd = open("/proc/loadavg", O_RDONLY | O_CLOEXEC);
-	char *slash;
+	char b[128], *slash;
 
-	if (fd < 0)
+	if (read_text("/proc/loadavg", b, sizeof(b)) < 0)
 		return -1;
-	n = read(fd, b, sizeof(b) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	b[n] = '\0';
+	/* "0.00 0.01 0.05 1/123 4567": the fourth field is running/total. */
 	slash = strchr(b, '/');
 	return slash ? strtol(slash + 1, NULL, 10) : -1;
 }
@@ -108,22 +101,10 @@ static long tasks_now(void)
 /* The machine's load, to judge how quiet a run was. */
 void print_load(const char *when, FILE *json)
 {
-	char la[128] = "", pr[256] = "";
-	int fd = open("/proc/loadavg", O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-	char *nl;
+	char la[128], pr[256], *nl;
 
-	if (fd >= 0) {
-		n = read(fd, la, sizeof(la) - 1);
-		la[n > 0 ? n : 0] = '\0';
-		close(fd);
-	}
-	fd = open("/proc/pressure/cpu", O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		n = read(fd, pr, sizeof(pr) - 1);
-		pr[n > 0 ? n : 0] = '\0';
-		close(fd);
-	}
+	read_text("/proc/loadavg", la, sizeof(la));
+	read_text("/proc/pressure/cpu", pr, sizeof(pr));
 	if ((nl = strchr(la, '\n')))
 		*nl = '\0';
 	if ((nl = strchr(pr, '\n')))

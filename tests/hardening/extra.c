@@ -437,35 +437,35 @@ long hx_vmrss_kib(void)
 	return v;
 }
 
-static long read_long(const char *path)
+/* A small file's text, NUL-terminated; -1 if unreadable or empty. */
+static int read_text(const char *path, char *buf, size_t size)
 {
-	char buf[64];
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	ssize_t n;
 
 	if (fd < 0)
 		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
+	n = read(fd, buf, size - 1);
 	close(fd);
 	if (n <= 0)
 		return -1;
 	buf[n] = '\0';
-	return strtol(buf, NULL, 10);
+	return 0;
+}
+
+static long read_long(const char *path)
+{
+	char buf[64];
+
+	return read_text(path, buf, sizeof(buf)) < 0 ? -1 : strtol(buf, NULL, 10);
 }
 
 static long tasks_now(void)
 {
 	char buf[128], *slash;
-	int fd = open("/proc/loadavg", O_RDONLY | O_CLOEXEC);
-	ssize_t n;
 
-	if (fd < 0)
+	if (read_text("/proc/loadavg", buf, sizeof(buf)) < 0)
 		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
 	/* "0.00 0.01 0.05 1/123 4567": the fourth field is running/total. */
 	slash = strchr(buf, '/');
 	return slash ? strtol(slash + 1, NULL, 10) : -1;
