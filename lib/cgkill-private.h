@@ -142,7 +142,6 @@ int sig_verify_send_missed(struct sig_ctx *c, pid_t pid, int sig,
 			   enum sig_result *res);
 /* Verify, then send signal 0: -EPERM when the caller may not signal it. */
 int sig_verify_probe(struct sig_ctx *c, pid_t pid, enum sig_result *res);
-int is_kthread(pid_t pid);
 int cgk_pidfd_open(pid_t pid);
 /* pidfd_send_signal(); kill() after a liveness check before Linux 5.1. */
 int cgk_pidfd_signal(int pidfd, pid_t pid, int sig);

@@ -101,7 +101,10 @@ static ssize_t proc_read(pid_t pid, const char *what, char *buf, size_t size)
 	return n == -ENOENT ? -ESRCH : n;
 }
 
-int is_kthread(pid_t pid)
+/* /proc/PID/stat, read once for both questions asked of it: a kernel
+ * thread (PF_KTHREAD)? already dying (SIGKILL pending, or exiting)? dying
+ * may be NULL. */
+static int proc_stat(pid_t pid, int *kthread, int *dying)
 {
 	char buf[1024];
 	unsigned long flags;
@@ -109,24 +112,26 @@ int is_kthread(pid_t pid)
 
 	if (n < 0)
 		return (int)n;
-	if (parse_stat_flags(buf, (size_t)n, &flags) < 0)
+	if (parse_stat_flags(buf, (size_t)n, &flags) < 0 ||
+	    (dying && parse_stat_dying(buf, (size_t)n, dying) < 0))
 		return -EIO;
-	return !!(flags & PF_KTHREAD_FLAG);
+	*kthread = !!(flags & PF_KTHREAD_FLAG);
+	return 0;
 }
 
 /* The /proc route, for kernels without PIDFD_GET_INFO: the pidfd pins the
  * process, and its liveness is checked after the reads, so what was read
  * belonged to it. */
 static int verify_procfs(const struct sig_ctx *c, int pidfd, pid_t pid,
-			 enum sig_result *res)
+			 enum sig_result *res, int *dying)
 {
 	char buf[8192], path[4096];
 	ssize_t n;
-	int r = is_kthread(pid);
+	int kthread, r = proc_stat(pid, &kthread, dying);
 
 	if (r < 0)
 		return r;
-	if (r) {
+	if (kthread) {
 		*res = SIG_KTHREAD;
 		return 0;
 	}
@@ -143,7 +148,10 @@ static int verify_procfs(const struct sig_ctx *c, int pidfd, pid_t pid,
 	return 0;
 }
 
-static int verify(struct sig_ctx *c, int pidfd, pid_t pid, enum sig_result *res)
+/* *dying is set to 0 or 1 when the check read /proc/PID/stat anyway,
+ * else left at -1. */
+static int verify(struct sig_ctx *c, int pidfd, pid_t pid, enum sig_result *res,
+		  int *dying)
 {
 	uint64_t id;
 	pid_t ppid;
@@ -163,10 +171,12 @@ static int verify(struct sig_ctx *c, int pidfd, pid_t pid, enum sig_result *res)
 			/* Kernel threads are children of kthreadd (2), or it
 			 * (ppid 0); only those need the /proc check. */
 			if (ppid == 0 || ppid == 2) {
-				r = is_kthread(pid);
+				int kthread;
+
+				r = proc_stat(pid, &kthread, dying);
 				if (r < 0)
 					return r;
-				if (r) {
+				if (kthread) {
 					*res = SIG_KTHREAD;
 					return 0;
 				}
@@ -175,20 +185,7 @@ static int verify(struct sig_ctx *c, int pidfd, pid_t pid, enum sig_result *res)
 			return 0;
 		}
 	}
-	return verify_procfs(c, pidfd, pid, res);
-}
-
-static int dying(pid_t pid)
-{
-	char buf[1024];
-	ssize_t n = proc_read(pid, "stat", buf, sizeof(buf));
-	int d;
-
-	if (n < 0)
-		return (int)n;
-	if (parse_stat_dying(buf, (size_t)n, &d) < 0)
-		return -EIO;
-	return d;
+	return verify_procfs(c, pidfd, pid, res, dying);
 }
 
 enum { VS_SKIP_DYING = 1, VS_PROBE = 2 };
@@ -196,7 +193,7 @@ enum { VS_SKIP_DYING = 1, VS_PROBE = 2 };
 static int verify_send(struct sig_ctx *c, pid_t pid, int sig, int extra,
 		       int how, enum sig_result *res)
 {
-	int r, pidfd = cgk_pidfd_open(pid);
+	int r, kthread, dying = -1, pidfd = cgk_pidfd_open(pid);
 
 	if (pidfd == -ESRCH || pidfd == -EINVAL) {
 		*res = SIG_GONE;	/* EINVAL: no longer a thread-group leader */
@@ -204,13 +201,13 @@ static int verify_send(struct sig_ctx *c, pid_t pid, int sig, int extra,
 	}
 	if (pidfd < 0)
 		return pidfd;
-	r = verify(c, pidfd, pid, res);
+	r = verify(c, pidfd, pid, res, (how & VS_SKIP_DYING) ? &dying : NULL);
 	if (r == 0 && *res == SIG_SENT && (how & VS_SKIP_DYING)) {
 		/* The pidfd pins the process: this /proc read is its own. */
-		r = dying(pid);
-		if (r > 0)
+		if (dying < 0)
+			r = proc_stat(pid, &kthread, &dying);
+		if (r == 0 && dying > 0)
 			*res = SIG_DYING;
-		r = r > 0 ? 0 : r;
 	}
 	if (r == 0 && *res == SIG_SENT && (sig || (how & VS_PROBE)))
 		r = cgk_pidfd_signal(pidfd, pid, sig);
