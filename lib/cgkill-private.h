@@ -145,6 +145,9 @@ int sig_verify_probe(struct sig_ctx *c, pid_t pid, enum sig_result *res);
 int cgk_pidfd_open(pid_t pid);
 /* pidfd_send_signal(); kill() after a liveness check before Linux 5.1. */
 int cgk_pidfd_signal(int pidfd, pid_t pid, int sig);
+/* The cgroup path of the process pinned by pidfd, from /proc/PID/cgroup,
+ * checked alive after the read so the file was its own; -ESRCH if gone. */
+int cgk_pidfd_cgroup(int pidfd, pid_t pid, char *path, size_t size);
 /* 1 and the cgroup id and parent; 0 without PIDFD_GET_INFO; or -errno. */
 int cgk_pidfd_info(int pidfd, uint64_t *cgroupid, pid_t *ppid);
 

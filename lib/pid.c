@@ -60,31 +60,13 @@ static int pidfd_pid(int pidfd, pid_t *pid)
 	return proc_dir_pid(pidfd, pid);
 }
 
-/* The group of the process pinned by pidfd, checked still alive after
- * the read so the group read was its own. */
-static int group_of(int pidfd, pid_t pid, char *cgpath, size_t size)
-{
-	char path[64], buf[8192];
-	ssize_t n;
-	int r;
-
-	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
-	n = cg_read(AT_FDCWD, path, buf, sizeof(buf));
-	if (n < 0)
-		return n == -ENOENT ? -ESRCH : (int)n;
-	r = parse_proc_cgroup(buf, (size_t)n, cgpath, size);
-	if (r < 0)
-		return r;
-	return cgk_pidfd_signal(pidfd, pid, 0);
-}
-
 static int kill_group_of(int pidfd, pid_t pid, const struct cgkill_opts *opts,
 			 struct cgkill_report *report)
 {
 	char cgpath[4096];
 	int r, fd;
 
-	r = group_of(pidfd, pid, cgpath, sizeof(cgpath));
+	r = cgk_pidfd_cgroup(pidfd, pid, cgpath, sizeof(cgpath));
 	if (r < 0)
 		return r;
 	fd = cgkill_open(cgpath, CGKILL_OPEN_CGROUP_PATH);

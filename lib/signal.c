@@ -101,6 +101,21 @@ static ssize_t proc_read(pid_t pid, const char *what, char *buf, size_t size)
 	return n == -ENOENT ? -ESRCH : n;
 }
 
+int cgk_pidfd_cgroup(int pidfd, pid_t pid, char *path, size_t size)
+{
+	char buf[8192];
+	ssize_t n = proc_read(pid, "cgroup", buf, sizeof(buf));
+	int r;
+
+	if (n < 0)
+		return (int)n;
+	r = parse_proc_cgroup(buf, (size_t)n, path, size);
+	if (r < 0)
+		return r;
+	/* Alive after the read: the pid was still its own, so was the file. */
+	return cgk_pidfd_signal(pidfd, pid, 0);
+}
+
 /* /proc/PID/stat, read once for both questions asked of it: a kernel
  * thread (PF_KTHREAD)? already dying (SIGKILL pending, or exiting)? dying
  * may be NULL. */
@@ -125,8 +140,7 @@ static int proc_stat(pid_t pid, int *kthread, int *dying)
 static int verify_procfs(const struct sig_ctx *c, int pidfd, pid_t pid,
 			 enum sig_result *res, int *dying)
 {
-	char buf[8192], path[4096];
-	ssize_t n;
+	char path[4096];
 	int kthread, r = proc_stat(pid, &kthread, dying);
 
 	if (r < 0)
@@ -135,13 +149,7 @@ static int verify_procfs(const struct sig_ctx *c, int pidfd, pid_t pid,
 		*res = SIG_KTHREAD;
 		return 0;
 	}
-	n = proc_read(pid, "cgroup", buf, sizeof(buf));
-	if (n < 0)
-		return (int)n;
-	r = parse_proc_cgroup(buf, (size_t)n, path, sizeof(path));
-	if (r < 0)
-		return r;
-	r = cgk_pidfd_signal(pidfd, pid, 0);
+	r = cgk_pidfd_cgroup(pidfd, pid, path, sizeof(path));
 	if (r < 0)
 		return r;
 	*res = cgpath_within(path, c->cgpath) ? SIG_SENT : SIG_OUTSIDE;
