@@ -200,7 +200,10 @@ int parse_proc_cgroup(const char *buf, size_t len, char *out, size_t outsz)
 		if (le - p >= 4 && !memcmp(p, "0::/", 4)) {
 			size_t n = (size_t)(le - p) - 3;
 
-			if (n + 1 > outsz)
+			/* The kernel cuts the path at PATH_MAX - 1 bytes
+			 * without a word: a path that fills the buffer may be
+			 * a prefix naming another group.  Never take it. */
+			if (n + 1 >= outsz)
 				return -ENAMETOOLONG;
 			memcpy(out, p + 3, n);
 			out[n] = '\0';

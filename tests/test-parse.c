@@ -140,6 +140,10 @@ static void test_proc_cgroup(void **state)
 	assert_string_equal(out, "/a/b");
 	assert_int_equal(parse_proc_cgroup(S("0::/"), out, sizeof(out)), 0);
 	assert_string_equal(out, "/");
+	/* A path that fills the buffer may be one the kernel cut short. */
+	assert_int_equal(parse_proc_cgroup(S("0::/abc\n"), out, 5), -ENAMETOOLONG);
+	assert_int_equal(parse_proc_cgroup(S("0::/abc\n"), out, 6), 0);
+	assert_string_equal(out, "/abc");
 	assert_int_equal(parse_proc_cgroup(S("1:name=systemd:/\n"), out, sizeof(out)), -ENOMEDIUM);
 	assert_int_equal(parse_proc_cgroup(S("0::/a/very/long/path/that/does/not/fit/in/the/"
 					     "buffer/at/all/no/really/it/does/not/fit\n"),

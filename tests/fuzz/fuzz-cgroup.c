@@ -3,8 +3,9 @@
  * /proc/PID/cgroup: "hierarchy-ID:controllers:path" lines, of which the
  * cgroup v2 one reads "0::/path".  parse_proc_cgroup() copies that path into
  * a caller's buffer; it is given blocks of exactly the size it is told, a
- * small one, a large one and the two sizes on either side of fitting, so a
- * write past the end is an ASan report.  On success the path starts with
+ * small one, a large one and the sizes around fitting, so a write past the
+ * end is an ASan report.  A path that fills the buffer is refused: the
+ * kernel cuts long paths without a word, so it may be a prefix.  On success the path starts with
  * '/', is NUL-terminated and is the first "0::/" line's text.  The path it
  * returns is what the library then compares with cgpath_within(), so that
  * is checked on it too: a path is within itself, "/" and its ancestors, and
@@ -50,7 +51,7 @@ static void parse_into(const char *buf, size_t len, size_t outsz,
 	r = parse_proc_cgroup(buf, len, out, outsz);
 	if (!want)
 		FUZZ_CHECK(r == -ENOMEDIUM);
-	else if (nwant + 1 > outsz)
+	else if (nwant + 2 > outsz)	/* a full buffer may be a cut path */
 		FUZZ_CHECK(r == -ENAMETOOLONG);
 	else {
 		FUZZ_CHECK(r == 0);
@@ -100,11 +101,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	parse_into(buf, size, SMALL, want, nwant);
 	parse_into(buf, size, LARGE, want, nwant);
 	if (want) {
-		/* Exactly fitting, and one byte short. */
+		/* Room to spare by one byte, exactly full, one byte short. */
+		parse_into(buf, size, nwant + 2, want, nwant);
 		parse_into(buf, size, nwant + 1, want, nwant);
 		parse_into(buf, size, nwant, want, nwant);
 	}
-	if (want && nwant < LARGE) {
+	if (want && nwant + 1 < LARGE) {
 		char path[LARGE];
 
 		FUZZ_CHECK(parse_proc_cgroup(buf, size, path, sizeof(path)) == 0);
