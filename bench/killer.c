@@ -47,9 +47,9 @@ int kill_only(const char *path, bool freeze)
 	close(fd);
 	printf("rc=%d empty=%d method=%u signaled=%" PRIu64 " passes=%" PRIu64
 	       " elapsed_ns=%" PRIu64 " rss_before_kb=%ld hwm_kb=%ld maxrss_kb=%ld\n",
-	       r, rep.empty, rep.method, rep.signaled, rep.passes, rep.elapsed_ns,
-	       rss0, hwm, ru.ru_maxrss);
-	return r == CGKILL_DONE && rep.empty ? 0 : 1;
+	       r, (rep.flags & CGKILL_REPORT_NO_USERS) ? 1 : 0, rep.last_method,
+	       rep.signaled, rep.passes, rep.elapsed_ns, rss0, hwm, ru.ru_maxrss);
+	return r == CGKILL_DONE && (rep.flags & CGKILL_REPORT_NO_USERS) ? 0 : 1;
 }
 
 /* Run argv with stdout to a pipe; its output in out.  0 when it exits 0. */

@@ -125,7 +125,8 @@ int measure(struct ctx *cx, const struct cell *c, int m, struct sample *s)
 
 			s->passes = rep.passes;
 			s->signaled = rep.signaled;
-			if (!rep.empty || rep.method != want)
+			if (!(rep.flags & CGKILL_REPORT_NO_USERS) ||
+			    rep.last_method != want)
 				r = -EPROTO;
 		} else if (r > 0) {
 			r = -ETIMEDOUT;

@@ -109,7 +109,8 @@ int main(void)
 	cgkill_opts_init(&opts);
 	opts.flags = CGKILL_REMOVE;	/* rmdir every group, leaves first */
 	r = cgkill_fd(ctr, &opts, &rep);
-	print_report("kill through the fd (cgkill_fd, CGKILL_REMOVE)", r, &rep);
+	print_report("kill through the fd (cgkill_fd, CGKILL_REMOVE)", r, &rep,
+		     NULL);
 	if (r != CGKILL_DONE)
 		failed = 1;
 

@@ -100,7 +100,7 @@ static int kill_bomb(int fd, uint64_t flags, const char *title)
 	cgkill_opts_init(&opts);	/* SIGKILL, wait up to 10 s */
 	opts.flags = flags;
 	r = cgkill_fd(fd, &opts, &rep);
-	print_report(title, r, &rep);
+	print_report(title, r, &rep, NULL);
 	if (r != CGKILL_DONE)
 		return -1;
 

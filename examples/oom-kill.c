@@ -122,7 +122,7 @@ int main(void)
 		return 1;
 	}
 	r = cgkill_pidfd(pidfd, NULL, &rep);	/* SIGKILL, wait up to 10 s */
-	print_report("kill the victim's group (cgkill_pidfd)", r, &rep);
+	print_report("kill the victim's group (cgkill_pidfd)", r, &rep, NULL);
 	if (r != CGKILL_DONE)
 		failed = 1;
 

@@ -392,7 +392,8 @@ static const char *yes(bool b)
 	return b ? "yes" : "no";
 }
 
-void print_report(const char *title, int result, const struct cgkill_report *rep)
+void print_report(const char *title, int result, const struct cgkill_report *rep,
+		  const struct cgkill_op *op)
 {
 	printf("\n%s\n", title);
 	if (result < 0) {
@@ -400,23 +401,28 @@ void print_report(const char *title, int result, const struct cgkill_report *rep
 		return;
 	}
 	printf("  result          %s\n", result == CGKILL_DONE ? "CGKILL_DONE" :
-	       result == CGKILL_TIMEOUT ? "CGKILL_TIMEOUT" : "?");
-	printf("  method          %s\n", method_name(rep->method));
+	       result == CGKILL_TIMEOUT ? "CGKILL_TIMEOUT" :
+	       result == CGKILL_LEFT_FROZEN ? "CGKILL_LEFT_FROZEN" : "?");
+	printf("  method          %s\n", method_name(rep->last_method));
 	printf("  signalled       %llu\n", (unsigned long long)rep->signaled);
 	printf("  groups          %llu\n", (unsigned long long)rep->cgroups);
 	printf("  passes          %llu\n", (unsigned long long)rep->passes);
 	printf("  kernel threads  %llu\n", (unsigned long long)rep->kernel_threads);
-	printf("  empty           %s\n", yes(rep->empty));
-	printf("  populated       %s\n", yes(rep->populated));
-	printf("  timed out       %s\n", yes(rep->timed_out));
+	printf("  empty           %s\n", yes(rep->flags & CGKILL_REPORT_NO_USERS));
+	printf("  populated       %s\n", yes(rep->flags & CGKILL_REPORT_POPULATED));
+	printf("  timed out       %s\n", yes(rep->flags & CGKILL_REPORT_TIMED_OUT));
 	/* Stages matter when the first signal could be handled. */
-	if (rep->n_stages > 1 || rep->signal != SIGKILL) {
-		printf("  escalated       %s\n", yes(rep->escalated));
-		for (uint32_t i = 0; i < rep->n_stages && i < 2; i++)
+	if (rep->n_stages > 1 || rep->first_signal != SIGKILL) {
+		printf("  escalated       %s\n", yes(rep->flags & CGKILL_REPORT_ESCALATED));
+		for (uint32_t i = 0; op && i < rep->n_stages && i < 2; i++) {
+			struct cgkill_stage st = { .size = sizeof(st) };
+
+			if (cgkill_op_get_stage(op, i, &st) < 0)
+				break;
 			printf("  stage %u         SIG%s, %s, %llu signalled\n", i + 1,
-			       sigabbrev_np(rep->stages[i].signal),
-			       method_name(rep->stages[i].method),
-			       (unsigned long long)rep->stages[i].signaled);
+			       sigabbrev_np(st.signal), method_name(st.method),
+			       (unsigned long long)st.signaled);
+		}
 	}
 	printf("  elapsed         %.1f ms\n", (double)rep->elapsed_ns / 1e6);
 }

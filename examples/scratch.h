@@ -67,7 +67,12 @@ int scratch_reap_all(int timeout_ms);
  */
 int scratch_fini(void);
 
-/* Print @rep as a block of aligned lines under @title. */
-void print_report(const char *title, int result, const struct cgkill_report *rep);
+/*
+ * Print @rep as a block of aligned lines under @title.  @op: the operation
+ * the report came from, for its stages (cgkill_op_get_stage()), or NULL
+ * after a one-shot call (cgkill_fd() and friends), which keeps no stages.
+ */
+void print_report(const char *title, int result, const struct cgkill_report *rep,
+		  const struct cgkill_op *op);
 
 #endif

@@ -241,7 +241,7 @@ static int supervise(int groupfd, char *argv[], bool is_default)
 		}
 	}
 out:
-	print_report("stop (cgkill_op_*, SIGTERM then SIGKILL)", result, &rep);
+	print_report("stop (cgkill_op_*, SIGTERM then SIGKILL)", result, &rep, op);
 	printf("  event loop      %llu timer ticks while stopping, at most %llu per wakeup;\n"
 	       "                  longest libcgkill call %.2f ms\n",
 	       (unsigned long long)stop_ticks, (unsigned long long)most,
@@ -255,7 +255,7 @@ out:
 		fprintf(stderr, "FAIL: the service did not stop\n");
 		return 1;
 	}
-	if (is_default && !rep.escalated) {
+	if (is_default && !(rep.flags & CGKILL_REPORT_ESCALATED)) {
 		fprintf(stderr, "FAIL: the shell ignores SIGTERM, yet no SIGKILL was needed\n");
 		return 1;
 	}

@@ -4,6 +4,7 @@
 #define CGKILL_PRIVATE_H
 
 #include <errno.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -85,6 +86,8 @@ struct cg_target {
 	int has_self;	/* the caller is inside (CGKILL_ALLOW_SELF) */
 };
 void cg_target_free(struct cg_target *t);
+/* cgkill_open() with unfiltered errors. */
+int cg_open(const char *path, unsigned int flags);
 /* Check dirfd is a cgroup2 directory and apply the guard rails. */
 int cg_target_check(int dirfd, uint64_t flags, struct cg_target *t);
 
@@ -160,10 +163,76 @@ int freeze_end(int dirfd, int froze);
 /* rmdir every group below dirfd, leaves first; -EBUSY while populated. */
 int cg_remove_children(int dirfd);
 
-/* ---- opts.c -------------------------------------------------------------- */
+/* ---- opts.c: structures that grow ---------------------------------------- */
+/* -EINVAL below the first version's size, -E2BIG above the cap. */
+int cgk_size_check(uint32_t size, size_t ver0);
+/* Copy a caller's struct of @size into ours of @known bytes: its unknown
+ * tail must be zero (-E2BIG), what it lacks is zeroed. */
+int cgk_struct_load(void *dst, size_t known, const void *src, uint32_t size,
+		    size_t ver0);
+/* Give a caller's struct of @size the fields it has, zero the rest. */
+void cgk_struct_store(void *dst, uint32_t size, const void *src, size_t known);
 int opts_load(const struct cgkill_opts *in, struct cgkill_opts *out);
+/* NULL is fine (no report wanted). */
 int report_check(const struct cgkill_report *r);
 void report_store(struct cgkill_report *dst, const struct cgkill_report *src);
+
+/* ---- errors.c: the closed set of errors of each public call -------------- */
+enum cgk_call {
+	CGK_CALL_OPEN,
+	CGK_CALL_OPEN_PIDFD,
+	CGK_CALL_OPEN_PID,
+	CGK_CALL_FD,
+	CGK_CALL_PATH,
+	CGK_CALL_PID,
+	CGK_CALL_PIDFD,
+	CGK_CALL_OP_START,
+	CGK_CALL_OP_PROCESS,
+	CGK_CALL_OP_WAIT,
+	CGK_CALL_OP_GET_FD,
+	CGK_CALL_OP_GET_STAGE,
+	CGK_CALL_PROBE,
+	CGK_CALL_COUNT,
+};
+/* r unchanged when in the call's set (or not an error), else -EIO. */
+int cgk_error(enum cgk_call call, int r);
+/* The call's errors, 0-terminated, and its name; NULL past the last. */
+const int *cgk_call_errors(enum cgk_call call, const char **name);
+
+/* ---- op.c and kill.c: the engine behind every kill call ------------------ */
+/* As the public calls, with the errors unfiltered; *by_observer says the
+ * error is the observer's own (passed to the caller as it is). */
+int op_start(int dirfd, const struct cgkill_opts *opts, struct cgkill_op **ret,
+	     int *by_observer);
+int op_process(struct cgkill_op *op, struct cgkill_report *report);
+/* cs: the caller's cancellation state, let in only while poll() sleeps. */
+int op_wait(struct cgkill_op *op, struct cgkill_report *report, int cs);
+/* End an unfinished operation with err, as a failure during the wait. */
+int op_abort(struct cgkill_op *op, int err, struct cgkill_report *report);
+int op_by_observer(const struct cgkill_op *op);
+/* kill_fd() on a group opened for the call (or its -errno), closed after,
+ * even when the thread is cancelled in the wait. */
+int kill_opened(int fd, const struct cgkill_opts *opts,
+		struct cgkill_report *report, enum cgk_call call, int cs);
+/* cgkill_fd() with the errors of @call. */
+int kill_fd(int dirfd, const struct cgkill_opts *opts,
+	    struct cgkill_report *report, enum cgk_call call, int cs);
+
+/* Public calls are no cancellation points, but for the blocking waits
+ * poll(): a thread cancelled inside one would leak its memory and fds, or
+ * end with a group frozen.  Each entry point holds cancellation off. */
+static inline int cgk_cancel_off(void)
+{
+	int old;
+
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &old);
+	return old;
+}
+
+static inline void cgk_cancel_restore(int old)
+{
+	pthread_setcancelstate(old, NULL);
+}
 
 /* cgroupfs and procfs fds are blocking: EINTR and EAGAIN mean "again". */
 static inline int again(int err)

@@ -31,7 +31,11 @@
  * the group's processes exit around it. */
 #define SCAN_GROUP_NS 25000ULL
 #define MAX_PASSES 1000			/* of one signalling round */
-#define REMOVE_TRIES 200		/* EBUSY retries, 1 ms apart */
+/* rmdir can fail with EBUSY for a few ms after "populated 0": retried every
+ * ms for this long, by the clock, however often the caller comes back. */
+#define REMOVE_WAIT_NS 1000000000ULL
+#define REMOVE_RETRY_NS 1000000ULL
+#define MAX_STAGES 2			/* the signal, then SIGKILL */
 /* The kernel announces a change of cgroup.events at most once per 10 ms
  * (CGROUP_FILE_NOTIFY_MIN_INTV) and defers the rest: after our own freeze
  * and thaw, "populated 0" can come up to 10 ms late, so for that long the
@@ -70,8 +74,11 @@ struct cgkill_op {
 	size_t cap;
 	struct pidvec pv;
 	struct cgkill_report rep;
+	struct cgkill_stage stages[MAX_STAGES];
 	enum op_state state;
 	int result;
+	int observer_stopped;	/* result is the observer's own error */
+	int users_gone;		/* the kill's outcome, whatever removal does */
 	int stage;
 	int native_missing;
 	int populated;
@@ -79,7 +86,7 @@ struct cgkill_op {
 	uint64_t peek_until;	/* re-read cgroup.events until then */
 	uint64_t pass_cost;	/* CPU of the last signalling pass, ns */
 	long prev_users;
-	int remove_tries;
+	uint64_t remove_until, remove_next;
 	int was_frozen;	/* the target was frozen before this call */
 };
 
@@ -115,16 +122,18 @@ static uint64_t thread_cpu_ns(void)
 static int observe(struct cgkill_op *op, pid_t pid, int sig, const char *rel)
 {
 	struct cgkill_proc p = {
-		.pid = pid, .signal = sig, .cgroup = rel,
-		.dry_run = !!(op->o.flags & CGKILL_DRY_RUN),
+		.size = sizeof(p), .pid = pid, .signal = sig, .cgroup = rel,
+		.flags = op->o.flags & CGKILL_DRY_RUN ? CGKILL_PROC_DRY_RUN : 0,
 	};
-
 	int r;
 
 	if (!op->o.observer)
 		return 0;
 	r = op->o.observer(&p, op->o.userdata);
-	return r < 0 ? r : 0;
+	if (r >= 0)
+		return 0;
+	op->observer_stopped = 1;
+	return r;
 }
 
 static int pass_pid(struct pass *ps, struct cg_group *g, pid_t pid)
@@ -169,7 +178,7 @@ static int pass_pid(struct pass *ps, struct cg_group *g, pid_t pid)
 	}
 	/* After the kernel's kill, only what it missed is signalled. */
 	if (ps->mode == PASS_ALL && !(*st & P_SIGNALED) &&
-	    op->rep.stages[op->stage].method == CGKILL_METHOD_NATIVE)
+	    op->stages[op->stage].method == CGKILL_METHOD_NATIVE)
 		r = sig_verify_send_missed(&op->sc, pid, sig, &res);
 	else if (ps->mode == PASS_PROBE)
 		r = sig_verify_probe(&op->sc, pid, &res);
@@ -201,7 +210,7 @@ static int pass_pid(struct pass *ps, struct cg_group *g, pid_t pid)
 	*st |= P_SIGNALED;
 	ps->newly++;
 	op->rep.signaled++;
-	op->rep.stages[op->stage].signaled++;
+	op->stages[op->stage].signaled++;
 	if (g->own_frozen && sig != SIGKILL)
 		op->rep.frozen_pending++;
 	return observe(op, pid, sig, g->rel);
@@ -252,6 +261,7 @@ static int run_pass(struct cgkill_op *op, enum pass_mode mode, int sig,
 	/* Own-frozen descendants matter only for a signal they would sit on. */
 	r = cg_walk(op->tfd, sig && sig != SIGKILL, op->was_frozen, pass_group, ps);
 	op->rep.passes++;
+	op->stages[op->stage].passes++;
 	if (ps->groups > op->rep.cgroups)
 		op->rep.cgroups = ps->groups;
 	return r < 0 ? r : 0;
@@ -294,7 +304,13 @@ static int signal_frozen(struct cgkill_op *op, int sig)
 	r2 = freeze_end(op->tfd, froze);
 	if (froze)
 		op->peek_until = now_ns() + NOTIFY_QUIET_NS;
-	return r < 0 ? r : r2;
+	if (r2 < 0) {
+		/* Worse than any error: say it apart from them. */
+		op->rep.thaw_error = r2;
+		op->rep.flags |= CGKILL_REPORT_THAW_FAILED;
+		return CGKILL_LEFT_FROZEN;
+	}
+	return r;
 }
 
 static int arm_timer(struct cgkill_op *op, uint64_t at)
@@ -312,9 +328,12 @@ static int finish(struct cgkill_op *op, int result)
 {
 	op->state = ST_DONE;
 	op->result = result;
-	op->rep.populated = op->populated;
-	op->rep.empty = result == CGKILL_DONE;
-	op->rep.timed_out = result == CGKILL_TIMEOUT;
+	if (op->populated)
+		op->rep.flags |= CGKILL_REPORT_POPULATED;
+	if (op->users_gone)
+		op->rep.flags |= CGKILL_REPORT_NO_USERS;
+	if (result == CGKILL_TIMEOUT)
+		op->rep.flags |= CGKILL_REPORT_TIMED_OUT;
 	op->rep.elapsed_ns = now_ns() - op->t0;
 	/* Leave the fd readable so the caller comes to collect the result. */
 	return arm_timer(op, 1);
@@ -342,10 +361,15 @@ static int try_remove(struct cgkill_op *op);
 /* Called once nothing needs signalling: empty, or only kernel threads. */
 static int complete(struct cgkill_op *op)
 {
+	op->users_gone = 1;
 	if ((op->o.flags & CGKILL_REMOVE)) {
-		if (op->populated)
+		if (op->populated) {	/* kernel threads: rmdir cannot work */
+			op->rep.remove_error = -EBUSY;
 			return finish(op, -EBUSY);
+		}
 		op->state = ST_REMOVE;
+		op->remove_next = now_ns();
+		op->remove_until = op->remove_next + REMOVE_WAIT_NS;
 		return try_remove(op);
 	}
 	return finish(op, CGKILL_DONE);
@@ -393,12 +417,16 @@ static uint64_t first_gap(struct cgkill_op *op)
 
 static int stage_start(struct cgkill_op *op, int idx, int sig)
 {
+	struct cgkill_stage *st = &op->stages[idx];
 	uint64_t now;
 	int r;
 
 	op->stage = idx;
 	op->rep.n_stages = (uint32_t)idx + 1;
-	op->rep.stages[idx].signal = sig;
+	op->rep.last_signal = sig;
+	st->size = sizeof(*st);
+	st->signal = sig;
+	st->started_ns = now_ns() - op->t0;
 	for (size_t i = 0; i < op->procs.cap; i++)
 		op->procs.vals[i] &= ~P_SIGNALED;
 
@@ -407,22 +435,25 @@ static int stage_start(struct cgkill_op *op, int idx, int sig)
 	    !op->native_missing) {
 		r = cg_write(op->tfd, "cgroup.kill", "1");
 		if (r == 0)
-			op->rep.stages[idx].method = CGKILL_METHOD_NATIVE;
+			st->method = CGKILL_METHOD_NATIVE;
 		else if (r == -ENOENT)
 			op->native_missing = 1;	/* before Linux 5.14 */
 		else
 			return r;
 	}
 	if (r == -ENOENT) {
-		op->rep.stages[idx].method = CGKILL_METHOD_FREEZE;
+		st->method = CGKILL_METHOD_FREEZE;
+		op->rep.last_method = st->method;
 		r = check_type(op->tfd);
 		if (r < 0)
 			return r;
 		r = signal_frozen(op, sig);
+		if (r == CGKILL_LEFT_FROZEN)
+			return finish(op, r);
 		if (r < 0)
 			return r;
 	}
-	op->rep.method = op->rep.stages[idx].method;
+	op->rep.last_method = st->method;
 
 	now = now_ns();
 	op->gap = first_gap(op);
@@ -444,7 +475,7 @@ static int stage_start(struct cgkill_op *op, int idx, int sig)
  * rescan, verify each pid, and with SIGKILL signal every user process. */
 static int rescan(struct cgkill_op *op, int *only_kthreads)
 {
-	int sig = op->rep.stages[op->stage].signal;
+	int sig = op->stages[op->stage].signal;
 	struct pass ps;
 	int r;
 
@@ -493,7 +524,7 @@ static int step(struct cgkill_op *op)
 	}
 	if (now >= op->deadline) {
 		if (op->o.flags & CGKILL_ESCALATE && op->stage == 0) {
-			op->rep.escalated = true;
+			op->rep.flags |= CGKILL_REPORT_ESCALATED;
 			return stage_start(op, 1, SIGKILL);
 		}
 		return finish(op, CGKILL_TIMEOUT);
@@ -514,15 +545,26 @@ static int rmdir_target(struct cgkill_op *op)
 	return r;
 }
 
-/* The kernel can need a few ms after "populated 0" before rmdir works. */
+/* The kernel can need a few ms after "populated 0" before rmdir works.
+ * The kill's outcome is settled by now; the removal's goes beside it. */
 static int try_remove(struct cgkill_op *op)
 {
-	int r = cg_remove_children(op->tfd);
+	uint64_t now = now_ns();
+	int r;
 
+	if (now < op->remove_next)	/* the caller came back early */
+		return arm_timer(op, op->remove_next);
+	r = cg_remove_children(op->tfd);
 	if (r == 0)
 		r = rmdir_target(op);
-	if (r == -EBUSY && ++op->remove_tries < REMOVE_TRIES)
-		return arm_timer(op, now_ns() + 1000000ULL);
+	if (r == -EBUSY && now < op->remove_until) {
+		op->remove_next = now + REMOVE_RETRY_NS;
+		return arm_timer(op, op->remove_next);
+	}
+	if (r < 0)
+		op->rep.remove_error = r;
+	else
+		op->rep.flags |= CGKILL_REPORT_REMOVED;
 	return finish(op, r < 0 ? r : CGKILL_DONE);
 }
 
@@ -567,19 +609,19 @@ static int dry_run(struct cgkill_op *op)
 		r = run_pass(op, PASS_LIST, 0, &ps);
 	if (r < 0)
 		return r;
-	op->rep.method = CGKILL_METHOD_NONE;
+	op->rep.last_method = CGKILL_METHOD_NONE;
 	op->rep.n_stages = 0;
-	r = finish(op, CGKILL_DONE);
-	op->rep.empty = ps.listed_users == 0;
-	return r;
+	op->users_gone = ps.listed_users == 0;
+	return finish(op, CGKILL_DONE);
 }
 
-CGKILL_EXPORT int cgkill_op_start(int dirfd, const struct cgkill_opts *opts,
-				  struct cgkill_op **ret)
+int op_start(int dirfd, const struct cgkill_opts *opts, struct cgkill_op **ret,
+	     int *by_observer)
 {
 	struct cgkill_op *op;
 	int r;
 
+	*by_observer = 0;
 	if (!ret)
 		return -EINVAL;
 	*ret = NULL;
@@ -594,7 +636,7 @@ CGKILL_EXPORT int cgkill_op_start(int dirfd, const struct cgkill_opts *opts,
 	if (r < 0)
 		goto fail;
 	op->rep.size = sizeof(op->rep);
-	op->rep.signal = op->o.signal;
+	op->rep.first_signal = op->o.signal;
 	r = op_setup(op, dirfd);
 	if (r < 0)
 		goto fail;
@@ -607,23 +649,21 @@ CGKILL_EXPORT int cgkill_op_start(int dirfd, const struct cgkill_opts *opts,
 	*ret = op;
 	return 0;
 fail:
+	*by_observer = op->observer_stopped;
 	cgkill_op_free(op);
 	return r;
 }
 
-CGKILL_EXPORT int cgkill_op_get_fd(const struct cgkill_op *op)
-{
-	return op ? op->epfd : -EINVAL;
-}
-
-CGKILL_EXPORT int cgkill_op_process(struct cgkill_op *op,
-				    struct cgkill_report *report)
+int op_process(struct cgkill_op *op, struct cgkill_report *report)
 {
 	uint64_t ticks;
 	int r;
 
-	if (!op || (report && report_check(report) < 0))
+	if (!op)
 		return -EINVAL;
+	r = report_check(report);
+	if (r < 0)
+		return r;
 	if (op->state != ST_DONE) {
 		if (read(op->timerfd, &ticks, sizeof(ticks)) < 0 && !again(errno))
 			r = -errno;
@@ -641,10 +681,68 @@ CGKILL_EXPORT int cgkill_op_process(struct cgkill_op *op,
 	return op->result;
 }
 
+int op_abort(struct cgkill_op *op, int err, struct cgkill_report *report)
+{
+	if (op->state != ST_DONE)
+		finish(op, err);
+	if (report)
+		report_store(report, &op->rep);
+	return op->result;
+}
+
+int op_by_observer(const struct cgkill_op *op)
+{
+	return op->observer_stopped && op->result < 0;
+}
+
+CGKILL_EXPORT int cgkill_op_start(int dirfd, const struct cgkill_opts *opts,
+				  struct cgkill_op **ret)
+{
+	int obs, r, cs = cgk_cancel_off();
+
+	r = op_start(dirfd, opts, ret, &obs);
+	cgk_cancel_restore(cs);
+	return obs ? r : cgk_error(CGK_CALL_OP_START, r);
+}
+
+CGKILL_EXPORT int cgkill_op_get_fd(const struct cgkill_op *op)
+{
+	return op ? op->epfd : -EINVAL;
+}
+
+CGKILL_EXPORT int cgkill_op_process(struct cgkill_op *op,
+				    struct cgkill_report *report)
+{
+	int r, cs = cgk_cancel_off();
+
+	r = op_process(op, report);
+	cgk_cancel_restore(cs);
+	return op && op_by_observer(op) ? r : cgk_error(CGK_CALL_OP_PROCESS, r);
+}
+
+CGKILL_EXPORT int cgkill_op_get_stage(const struct cgkill_op *op, uint32_t idx,
+				      struct cgkill_stage *stage)
+{
+	int r;
+
+	if (!op || !stage)
+		return -EINVAL;
+	r = cgk_size_check(stage->size, CGKILL_STAGE_SIZE_VER0);
+	if (r < 0)
+		return r;
+	if (idx >= op->rep.n_stages)
+		return -ENOENT;
+	cgk_struct_store(stage, stage->size, &op->stages[idx], sizeof(op->stages[idx]));
+	return 0;
+}
+
 CGKILL_EXPORT void cgkill_op_free(struct cgkill_op *op)
 {
+	int cs;
+
 	if (!op)
 		return;
+	cs = cgk_cancel_off();
 	/* Nothing to undo: the freezer is only ever set inside one call. */
 	if (op->tfd >= 0)
 		close(op->tfd);
@@ -660,4 +758,5 @@ CGKILL_EXPORT void cgkill_op_free(struct cgkill_op *op)
 	pidvec_free(&op->pv);
 	free(op->buf);
 	free(op);
+	cgk_cancel_restore(cs);
 }

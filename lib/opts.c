@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* Options and report structs that grow without breaking the ABI: the
- * caller states its size; a newer caller's unknown tail must be zero
- * (as openat2's struct open_how), an older caller's report gets the
- * fields it has. */
+/* Structures that grow without breaking the ABI (the kernel's convention for
+ * open_how and clone_args): the caller states the size it was compiled
+ * with.  Anything from the first version's size up to a page is accepted;
+ * a newer caller's unknown tail must be zero, an older caller's shorter
+ * struct gets the fields it has. */
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
@@ -12,28 +13,49 @@
 #define KNOWN_FLAGS (CGKILL_FORCE_FREEZE | CGKILL_ALLOW_SELF | CGKILL_DRY_RUN | \
 		     CGKILL_SIGCONT | CGKILL_ESCALATE | CGKILL_REMOVE)
 
-CGKILL_EXPORT void cgkill_opts_init(struct cgkill_opts *opts)
+int cgk_size_check(uint32_t size, size_t ver0)
 {
-	if (!opts)
-		return;
-	memset(opts, 0, sizeof(*opts));
-	opts->size = sizeof(*opts);
-	opts->signal = SIGKILL;
-	opts->timeout_ms = CGKILL_TIMEOUT_DEFAULT_MS;
+	if (size < ver0)
+		return -EINVAL;
+	return size > CGKILL_STRUCT_SIZE_MAX ? -E2BIG : 0;
+}
+
+int cgk_struct_load(void *dst, size_t known, const void *src, uint32_t size,
+		    size_t ver0)
+{
+	const unsigned char *tail = (const unsigned char *)src + known;
+	int r = cgk_size_check(size, ver0);
+
+	if (r < 0)
+		return r;
+	for (size_t i = known; i < size; i++)
+		if (tail[i - known])
+			return -E2BIG;
+	/* A field the caller does not have keeps its zero default. */
+	memset(dst, 0, known);
+	memcpy(dst, src, size < known ? size : known);
+	return 0;
+}
+
+void cgk_struct_store(void *dst, uint32_t size, const void *src, size_t known)
+{
+	memcpy(dst, src, size < known ? size : known);
+	if (size > known)
+		memset((char *)dst + known, 0, size - known);
+	*(uint32_t *)dst = size;	/* every public struct starts with it */
 }
 
 int opts_load(const struct cgkill_opts *in, struct cgkill_opts *out)
 {
+	int r;
+
 	if (!in) {
 		cgkill_opts_init(out);
 		return 0;
 	}
-	if (in->size < sizeof(*out))
-		return -EINVAL;
-	for (size_t i = sizeof(*out); i < in->size; i++)
-		if (((const unsigned char *)in)[i])
-			return -E2BIG;
-	memcpy(out, in, sizeof(*out));
+	r = cgk_struct_load(out, sizeof(*out), in, in->size, CGKILL_OPTS_SIZE_VER0);
+	if (r < 0)
+		return r;
 	out->size = sizeof(*out);
 	if (out->signal < 1 || out->signal > SIGRTMAX)
 		return -EINVAL;
@@ -56,17 +78,10 @@ int opts_load(const struct cgkill_opts *in, struct cgkill_opts *out)
 
 int report_check(const struct cgkill_report *r)
 {
-	/* Every field of the first version is needed; later ones append. */
-	return r->size < sizeof(*r) ? -EINVAL : 0;
+	return r ? cgk_size_check(r->size, CGKILL_REPORT_SIZE_VER0) : 0;
 }
 
 void report_store(struct cgkill_report *dst, const struct cgkill_report *src)
 {
-	uint32_t size = dst->size;
-	size_t n = size < sizeof(*src) ? size : sizeof(*src);
-
-	memcpy(dst, src, n);
-	if (size > sizeof(*src))
-		memset((char *)dst + sizeof(*src), 0, size - sizeof(*src));
-	dst->size = size;
+	cgk_struct_store(dst, dst->size, src, sizeof(*src));
 }

@@ -60,8 +60,8 @@ static int pidfd_pid(int pidfd, pid_t *pid)
 	return proc_dir_pid(pidfd, pid);
 }
 
-static int kill_group_of(int pidfd, pid_t pid, const struct cgkill_opts *opts,
-			 struct cgkill_report *report)
+/* The group of a pinned process, opened through the cgroup2 mount. */
+static int open_group_of(int pidfd, pid_t pid)
 {
 	char cgpath[4096];
 	int r, fd;
@@ -69,45 +69,84 @@ static int kill_group_of(int pidfd, pid_t pid, const struct cgkill_opts *opts,
 	r = cgk_pidfd_cgroup(pidfd, pid, cgpath, sizeof(cgpath));
 	if (r < 0)
 		return r;
-	fd = cgkill_open(cgpath, CGKILL_OPEN_CGROUP_PATH);
-	if (fd == -EINVAL)
-		return -ENOENT;	/* "/../x": outside our cgroup namespace */
-	if (fd < 0)
-		return fd;
-	r = cgkill_fd(fd, opts, report);
-	close(fd);
-	return r;
+	fd = cg_open(cgpath, CGKILL_OPEN_CGROUP_PATH);
+	return fd == -EINVAL ? -ENOENT : fd;	/* "/../x": outside our
+						   cgroup namespace */
 }
 
-CGKILL_EXPORT int cgkill_pidfd(int pidfd, const struct cgkill_opts *opts,
-			       struct cgkill_report *report)
+static int open_pidfd(int pidfd, unsigned int flags)
 {
 	pid_t pid = 0;
 	int r;
 
 	if (pidfd < 0)
 		return -EBADF;
-	if (report && report_check(report) < 0)
+	if (flags)
 		return -EINVAL;
 	r = pidfd_pid(pidfd, &pid);
 	if (r < 0)
 		return r;
-	return kill_group_of(pidfd, pid, opts, report);
+	return open_group_of(pidfd, pid);
+}
+
+static int open_pid(pid_t pid, unsigned int flags)
+{
+	int fd, pidfd;
+
+	if (pid <= 0 || flags)
+		return -EINVAL;
+	pidfd = cgk_pidfd_open(pid);
+	if (pidfd < 0)
+		return pidfd;
+	fd = open_group_of(pidfd, pid);
+	close(pidfd);
+	return fd;
+}
+
+CGKILL_EXPORT int cgkill_open_pidfd(int pidfd, unsigned int flags)
+{
+	int r, cs = cgk_cancel_off();
+
+	r = open_pidfd(pidfd, flags);
+	cgk_cancel_restore(cs);
+	return cgk_error(CGK_CALL_OPEN_PIDFD, r);
+}
+
+CGKILL_EXPORT int cgkill_open_pid(pid_t pid, unsigned int flags)
+{
+	int r, cs = cgk_cancel_off();
+
+	r = open_pid(pid, flags);
+	cgk_cancel_restore(cs);
+	return cgk_error(CGK_CALL_OPEN_PID, r);
+}
+
+/* The group is opened first, then killed as a path would be: the same
+ * engine, the same guarantees. */
+/* @id: a pid (by_pid) or a pidfd. */
+static int kill_group(int id, int by_pid, const struct cgkill_opts *opts,
+		      struct cgkill_report *report, enum cgk_call call)
+{
+	int r, cs;
+
+	r = report_check(report);
+	if (r < 0)
+		return r;
+	cs = cgk_cancel_off();
+	r = kill_opened(by_pid ? open_pid(id, 0) : open_pidfd(id, 0), opts, report,
+			call, cs);
+	cgk_cancel_restore(cs);
+	return r;
+}
+
+CGKILL_EXPORT int cgkill_pidfd(int pidfd, const struct cgkill_opts *opts,
+			       struct cgkill_report *report)
+{
+	return kill_group(pidfd, 0, opts, report, CGK_CALL_PIDFD);
 }
 
 CGKILL_EXPORT int cgkill_pid(pid_t pid, const struct cgkill_opts *opts,
 			     struct cgkill_report *report)
 {
-	int r, pidfd;
-
-	if (pid <= 0)
-		return -EINVAL;
-	if (report && report_check(report) < 0)
-		return -EINVAL;
-	pidfd = cgk_pidfd_open(pid);
-	if (pidfd < 0)
-		return pidfd;
-	r = kill_group_of(pidfd, pid, opts, report);
-	close(pidfd);
-	return r;
+	return kill_group(pid, 1, opts, report, CGK_CALL_PID);
 }

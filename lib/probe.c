@@ -78,7 +78,7 @@ static int any_group(char *made, size_t size)
 	return fd;
 }
 
-CGKILL_EXPORT int cgkill_probe(int dirfd, uint64_t *features)
+static int probe(int dirfd, uint64_t *features)
 {
 	char made[PATH_MAX] = "";
 	uint64_t f = 0, id;
@@ -107,4 +107,13 @@ CGKILL_EXPORT int cgkill_probe(int dirfd, uint64_t *features)
 		rmdir(made);	/* empty and fresh: nothing keeps it busy */
 	*features = f;
 	return 0;
+}
+
+CGKILL_EXPORT int cgkill_probe(int dirfd, uint64_t *features)
+{
+	int r, cs = cgk_cancel_off();
+
+	r = probe(dirfd, features);
+	cgk_cancel_restore(cs);
+	return cgk_error(CGK_CALL_PROBE, r);
 }

@@ -81,7 +81,7 @@ static int open_cgroup_path(const char *path)
 	return fd;
 }
 
-CGKILL_EXPORT int cgkill_open(const char *path, unsigned int flags)
+int cg_open(const char *path, unsigned int flags)
 {
 	struct statfs sfs;
 	int fd, r;
@@ -193,4 +193,13 @@ out:
 	if (r < 0)
 		cg_target_free(t);
 	return r;
+}
+
+CGKILL_EXPORT int cgkill_open(const char *path, unsigned int flags)
+{
+	int r, cs = cgk_cancel_off();
+
+	r = cg_open(path, flags);
+	cgk_cancel_restore(cs);
+	return cgk_error(CGK_CALL_OPEN, r);
 }

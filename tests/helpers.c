@@ -624,6 +624,50 @@ int cgt_pidfd_open(pid_t pid)
 	return open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 }
 
+int cgt_kill_stages(const char *path, const struct cgkill_opts *o,
+		    struct cgkill_report *r, struct cgkill_stage *stages,
+		    uint32_t max)
+{
+	struct cgkill_report own = { .size = sizeof(own) };
+	struct cgkill_op *op = NULL;
+	int fd, ret;
+
+	if (!r)
+		r = &own;
+	for (uint32_t i = 0; i < max; i++)
+		stages[i] = (struct cgkill_stage){ .size = sizeof(stages[i]) };
+	fd = cgkill_open(path, 0);
+	if (fd < 0)
+		return fd;
+	ret = cgkill_op_start(fd, o, &op);
+	close(fd);
+	if (ret < 0) {
+		assert_null(op);
+		return ret;
+	}
+	assert_non_null(op);
+	ret = cgkill_op_wait(op, r);
+	/* A finished operation keeps its stages until it is freed. */
+	for (uint32_t i = 0; i < max; i++) {
+		int s = cgkill_op_get_stage(op, i, &stages[i]);
+
+		if (i < r->n_stages) {
+			assert_int_equal(s, 0);
+			assert_int_equal(stages[i].size, sizeof(stages[i]));
+		} else {
+			assert_int_equal(s, -ENOENT);
+			stages[i] = (struct cgkill_stage){ .size = sizeof(stages[i]) };
+		}
+	}
+	{
+		struct cgkill_stage past = { .size = sizeof(past) };
+
+		assert_int_equal(cgkill_op_get_stage(op, r->n_stages, &past), -ENOENT);
+	}
+	cgkill_op_free(op);
+	return ret;
+}
+
 void cgt_opts(struct cgkill_opts *o, void **state)
 {
 	cgkill_opts_init(o);

@@ -69,5 +69,13 @@ void cgt_opts(struct cgkill_opts *o, void **state);
 int64_t cgt_ms(int64_t ms);
 /* pidfd_open(), or a /proc/PID fd where the call is missing (valgrind). */
 int cgt_pidfd_open(pid_t pid);
+/* cgkill_path() run as an operation (cgkill_open, cgkill_op_start,
+ * cgkill_op_wait) so that its stages can be read: returns what cgkill_path()
+ * would and fills *r (r may be NULL) and stages[0 .. max - 1] from
+ * cgkill_op_get_stage(); stages past the report's n_stages are asserted to
+ * answer -ENOENT and left zeroed (size set). */
+int cgt_kill_stages(const char *path, const struct cgkill_opts *o,
+		    struct cgkill_report *r, struct cgkill_stage *stages,
+		    uint32_t max);
 
 #endif

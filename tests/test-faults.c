@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "helpers.h"
+#include "cgkill-private.h"
 
 static bool armed;
 static int fail_at, fail_errno, calls;
@@ -168,6 +169,18 @@ char *__wrap_strdup(const char *s)
 
 static const int errnos[] = { EINTR, EAGAIN, ENOMEM, EMFILE, ENFILE, EACCES, ESRCH, ENODEV };
 
+/* Is err one of cgkill_path()'s documented errors? */
+static bool path_error(int err)
+{
+	const int *set = cgk_call_errors(CGK_CALL_PATH, NULL);
+
+	assert_non_null(set);
+	for (; *set; set++)
+		if (*set == err)
+			return true;
+	return false;
+}
+
 /* Calls where the library retries EINTR and EAGAIN. */
 static bool retried(const char *fn)
 {
@@ -217,14 +230,23 @@ static void run_all(void **state, int signal)
 			armed = true;
 			ret = cgkill_path(g, &o, &r);
 			armed = false;
+			if (verbose)
+				fprintf(stderr, "  %s failed: returned %d\n",
+					failed_in ? failed_in : "nothing", ret);
 			if (!failed_in) {	/* this run made fewer calls */
 				assert_true(ret == CGKILL_DONE);
 				goto next;
 			}
 			points++;
-			if (ret < 0 && ret != -fail_errno)
+			/* The injected error itself where cgkill_path() may
+			 * return it, EIO where it is outside its set. */
+			if (ret < 0 && ret != (path_error(fail_errno) ? -fail_errno : -EIO))
 				fail_msg("%s failing with %s at call %d: returned %s",
 					 failed_in, strerror(fail_errno), n, strerror(-ret));
+			if (ret < 0 && !path_error(-ret))
+				fail_msg("%s failing with %s at call %d: returned %s, "
+					 "outside cgkill_path()'s errors", failed_in,
+					 strerror(fail_errno), n, strerror(-ret));
 			if ((fail_errno == EINTR || fail_errno == EAGAIN) && retried(failed_in) &&
 			    ret != CGKILL_DONE)
 				fail_msg("%s failing with %s at call %d was not retried: %d",

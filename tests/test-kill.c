@@ -25,7 +25,7 @@ static bool is_fallback(void **state)
 
 static void assert_method(const struct cgkill_report *r, void **state)
 {
-	assert_int_equal(r->method, is_fallback(state) ? CGKILL_METHOD_FREEZE :
+	assert_int_equal(r->last_method, is_fallback(state) ? CGKILL_METHOD_FREEZE :
 							 CGKILL_METHOD_NATIVE);
 }
 
@@ -40,8 +40,8 @@ static void assert_killed(pid_t pid)
 
 static void assert_empty(const char *g, const struct cgkill_report *r)
 {
-	assert_true(r->empty);
-	assert_false(r->timed_out);
+	assert_true(r->flags & CGKILL_REPORT_NO_USERS);
+	assert_false(r->flags & CGKILL_REPORT_TIMED_OUT);
 	assert_int_equal(cgt_count_procs(g), 0);
 	assert_int_equal(cgt_populated(g), 0);
 	assert_int_equal(cgt_frozen_flag(g), 0);	/* never left frozen */
@@ -62,8 +62,8 @@ static void test_one_process(void **state)
 	assert_method(&r, state);
 	assert_killed(pid);
 	assert_empty(g, &r);
-	assert_false(r.populated);
-	assert_int_equal(r.signal, SIGKILL);
+	assert_false(r.flags & CGKILL_REPORT_POPULATED);
+	assert_int_equal(r.first_signal, SIGKILL);
 	/* Groups visited: the native path walks only if a rescan ran. */
 	assert_int_equal(r.cgroups, r.passes ? 1 : 0);
 	if (is_fallback(state))
@@ -227,8 +227,8 @@ static void test_kernel_thread(void **state)
 	o.timeout_ms = 20000;
 	assert_int_equal(cgkill_path(g, &o, &r), CGKILL_DONE);
 	assert_killed(pid);
-	assert_true(r.empty);
-	assert_true(r.populated);	/* as the kernel's kill leaves it */
+	assert_true(r.flags & CGKILL_REPORT_NO_USERS);
+	assert_true(r.flags & CGKILL_REPORT_POPULATED);	/* as the kernel's kill leaves it */
 	assert_int_equal(r.kernel_threads, 1);
 	assert_true(r.elapsed_ns < (uint64_t)cgt_ms(1000) * 1000000);	/* not the timeout */
 	assert_int_equal(kill(kt, 0), 0);
@@ -334,7 +334,7 @@ static void test_frozen_before(void **state)
 	assert_int_equal(cgkill_path(g, &o, &r), CGKILL_DONE);
 	assert_killed(a);
 	assert_killed(b);
-	assert_true(r.empty);
+	assert_true(r.flags & CGKILL_REPORT_NO_USERS);
 	assert_int_equal(cgt_populated(g), 0);
 	/* Each group's own freezer state is as it was. */
 	assert_int_equal(cgt_frozen_flag(g), 1);

@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/epoll.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/timerfd.h>
@@ -69,9 +71,9 @@ static void test_usr1_once_each(void **state)
 	o.signal = SIGUSR1;
 	o.timeout_ms = 0;
 	assert_int_equal(cgkill_path(g, &o, &r), CGKILL_TIMEOUT);
-	assert_int_equal(r.method, CGKILL_METHOD_FREEZE);	/* any path */
+	assert_int_equal(r.last_method, CGKILL_METHOD_FREEZE);	/* any path */
 	assert_int_equal(r.signaled, 200);
-	assert_int_equal(r.signal, SIGUSR1);
+	assert_int_equal(r.first_signal, SIGUSR1);
 	assert_int_equal(count_settled(200, 200), 200);
 	for (int i = 0; i < 200; i++) {
 		assert_int_equal(cgt_shared[i], 1);
@@ -94,7 +96,7 @@ static void test_term_exits_early(void **state)
 	o.flags |= CGKILL_ESCALATE;
 	o.grace_ms = cgt_ms(5000);
 	assert_int_equal(cgkill_path(g, &o, &r), CGKILL_DONE);
-	assert_false(r.escalated);
+	assert_false(r.flags & CGKILL_REPORT_ESCALATED);
 	assert_int_equal(r.n_stages, 1);
 	assert_true(r.elapsed_ns < (uint64_t)cgt_ms(2000) * 1000000);	/* not the grace */
 	assert_int_equal(cgt_populated(g), 0);
@@ -105,6 +107,7 @@ static void test_term_exits_early(void **state)
 static void test_escalation(void **state)
 {
 	struct cgkill_report r = { .size = sizeof(r) };
+	struct cgkill_stage st[3];
 	struct cgkill_opts o;
 	const char *g = cgt_mkgroup("esc");
 	pid_t polite[10], stubborn[10];
@@ -116,33 +119,46 @@ static void test_escalation(void **state)
 	o.signal = SIGTERM;
 	o.flags |= CGKILL_ESCALATE;
 	o.grace_ms = cgt_ms(300);
-	assert_int_equal(cgkill_path(g, &o, &r), CGKILL_DONE);
-	assert_true(r.escalated);
+	/* As cgkill_path(), as an operation whose stages can be read. */
+	assert_int_equal(cgt_kill_stages(g, &o, &r, st, 3), CGKILL_DONE);
+	assert_true(r.flags & CGKILL_REPORT_ESCALATED);
 	assert_int_equal(r.n_stages, 2);
-	assert_int_equal(r.signal, SIGTERM);
-	assert_int_equal(r.stages[0].signal, SIGTERM);
-	assert_int_equal(r.stages[0].method, CGKILL_METHOD_FREEZE);
-	assert_int_equal(r.stages[0].signaled, 20);
-	assert_int_equal(r.stages[1].signal, SIGKILL);
-	assert_int_equal(r.stages[1].method, *(uint64_t *)*state ?
+	assert_int_equal(r.first_signal, SIGTERM);
+	assert_int_equal(r.last_signal, SIGKILL);
+	assert_int_equal(st[0].signal, SIGTERM);
+	assert_int_equal(st[0].method, CGKILL_METHOD_FREEZE);
+	assert_int_equal(st[0].signaled, 20);
+	assert_int_equal(st[1].signal, SIGKILL);
+	assert_int_equal(st[1].method, *(uint64_t *)*state ?
 			 CGKILL_METHOD_FREEZE : CGKILL_METHOD_NATIVE);
-	assert_int_equal(r.method, r.stages[1].method);
+	assert_int_equal(r.last_method, st[1].method);
+	assert_int_equal(st[2].signal, 0);	/* no third stage */
+	/* Stage by stage, the report's totals. */
+	assert_int_equal(st[0].signaled + st[1].signaled, r.signaled);
+	assert_int_equal((uint64_t)st[0].passes + st[1].passes, r.passes);
+	assert_true(st[0].passes >= 2);	/* the last one finds nobody new */
+	/* The second stage starts once the grace has passed, and before the
+	 * call returns. */
+	assert_true(st[0].started_ns < st[1].started_ns);
+	assert_true(st[1].started_ns - st[0].started_ns >= (uint64_t)cgt_ms(300) * 1000000);
+	assert_true(st[1].started_ns <= r.elapsed_ns);
 	assert_true(r.elapsed_ns >= (uint64_t)cgt_ms(300) * 1000000);
-	assert_true(r.empty);
+	assert_true(r.flags & CGKILL_REPORT_NO_USERS);
+	assert_false(r.flags & CGKILL_REPORT_TIMED_OUT);
 	assert_int_equal(cgt_populated(g), 0);
 	for (int i = 0; i < 10; i++) {
-		int st = cgt_reap(polite[i], 3000);
+		int ws = cgt_reap(polite[i], 3000);
 
-		assert_true(st != -1);
+		assert_true(ws != -1);
 		/* Under memcheck a handler can be slower than the grace. */
-		if (WIFSIGNALED(st) && cgt_ms(1) > 1)
+		if (WIFSIGNALED(ws) && cgt_ms(1) > 1)
 			late++;
 		else
-			assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+			assert_true(WIFEXITED(ws) && WEXITSTATUS(ws) == 0);
 		assert_sigkilled(stubborn[i]);
 	}
 	if (*(uint64_t *)*state)
-		assert_int_equal(r.stages[1].signaled, 10 + late);
+		assert_int_equal(st[1].signaled, 10 + late);
 }
 
 static void test_sigcont_stopped(void **state)
@@ -176,9 +192,9 @@ static void test_timeout_without_escalation(void **state)
 	o.signal = SIGTERM;
 	o.timeout_ms = cgt_ms(300);
 	assert_int_equal(cgkill_path(g, &o, &r), CGKILL_TIMEOUT);
-	assert_true(r.timed_out);
-	assert_false(r.empty);
-	assert_true(r.populated);
+	assert_true(r.flags & CGKILL_REPORT_TIMED_OUT);
+	assert_false(r.flags & CGKILL_REPORT_NO_USERS);
+	assert_true(r.flags & CGKILL_REPORT_POPULATED);
 	assert_int_equal(r.signaled, 10);
 	assert_true(r.elapsed_ns >= (uint64_t)cgt_ms(300) * 1000000 &&
 		    r.elapsed_ns < (uint64_t)cgt_ms(1500) * 1000000);
@@ -203,7 +219,7 @@ static int observer(const struct cgkill_proc *p, void *userdata)
 	s->pids[s->n] = p->pid;
 	snprintf(s->groups[s->n], sizeof(s->groups[0]), "%s", p->cgroup);
 	s->sig = p->signal;
-	s->dry = p->dry_run;
+	s->dry = !!(p->flags & CGKILL_PROC_DRY_RUN);
 	s->n++;
 	return 0;
 }
@@ -231,9 +247,9 @@ static void test_dry_run(void **state)
 	o.observer = observer;
 	o.userdata = &s;
 	assert_int_equal(cgkill_path(g, &o, &r), CGKILL_DONE);
-	assert_int_equal(r.method, CGKILL_METHOD_NONE);
+	assert_int_equal(r.last_method, CGKILL_METHOD_NONE);
 	assert_int_equal(r.signaled, 0);
-	assert_false(r.empty);
+	assert_false(r.flags & CGKILL_REPORT_NO_USERS);
 	assert_int_equal(s.n, 7);
 	assert_true(s.dry);
 	assert_int_equal(s.sig, SIGKILL);
@@ -398,6 +414,10 @@ static void test_remove(void **state)
 	assert_sigkilled(p2);
 	assert_int_equal(access(top, F_OK), -1);
 	assert_int_equal(errno, ENOENT);
+	assert_true(r.flags & CGKILL_REPORT_NO_USERS);
+	assert_true(r.flags & CGKILL_REPORT_REMOVED);
+	assert_false(r.flags & CGKILL_REPORT_TIMED_OUT);
+	assert_int_equal(r.remove_error, 0);
 	/* A group that stays populated (a kernel thread) is not removed. */
 	kt = cgt_move_kthread(kt_leaf);
 	if (!kt && getenv("CGKILL_REQUIRE_CGROUP"))
@@ -405,10 +425,284 @@ static void test_remove(void **state)
 	if (!kt)
 		return;
 	p1 = cgt_spawn(kt_top, CGT_PAUSE);
+	memset(&r, 0xa5, sizeof(r));
+	r.size = sizeof(r);
+	/* The kill succeeded, the removal failed: its error, and the report
+	 * says both. */
 	assert_int_equal(cgkill_path(kt_top, &o, &r), -EBUSY);
 	assert_sigkilled(p1);
 	assert_int_equal(access(kt_leaf, F_OK), 0);
 	assert_int_equal(access(kt_top, F_OK), 0);
+	assert_int_equal(r.size, sizeof(r));
+	assert_true(r.flags & CGKILL_REPORT_NO_USERS);
+	assert_true(r.flags & CGKILL_REPORT_POPULATED);
+	assert_false(r.flags & CGKILL_REPORT_REMOVED);
+	assert_false(r.flags & CGKILL_REPORT_TIMED_OUT);
+	assert_int_equal(r.remove_error, -EBUSY);
+	assert_int_equal(r.kernel_threads, 1);
+	assert_int_equal(r.n_stages, 1);
+	assert_int_equal(r.first_signal, SIGKILL);
+	assert_int_equal(r.thaw_error, 0);
+	assert_int_equal(kill(kt, 0), 0);
+}
+
+/* The kill empties the subtree, but a group below cannot be removed (a
+ * mount sits on its directory: rmdir says EBUSY for as long as it is
+ * there): retried for a bounded time, then the removal's error with the
+ * kill's outcome in the report.  The mount lives in a mount namespace of a
+ * child of ours, which makes the call and passes the results back. */
+struct rm_result {
+	int ret, step;
+	struct cgkill_report r;
+};
+
+static void test_remove_busy(void **state)
+{
+	const char *top = cgt_mkgroup("rmbusy"), *leaf = cgt_mkgroup("rmbusy/a/b");
+	struct rm_result res = { .ret = 1 };
+	struct cgkill_opts o;
+	pid_t p1, p2, child;
+	int ws, p[2];
+
+	p1 = cgt_spawn(top, CGT_PAUSE);
+	p2 = cgt_spawn(leaf, CGT_PAUSE);
+	cgt_opts(&o, state);
+	o.flags |= CGKILL_REMOVE;
+	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+	child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		res.r = (struct cgkill_report){ .size = sizeof(res.r) };
+		res.step = 1;
+		/* Private first: the mount must not propagate back to ours. */
+		if (unshare(CLONE_NEWNS) < 0 ||
+		    mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) < 0)
+			goto out;
+		res.step = 2;
+		if (mount("none", leaf, "tmpfs", 0, "size=4k") < 0)
+			goto out;
+		res.step = 3;
+		res.ret = cgkill_path(top, &o, &res.r);
+out:
+		_exit(write(p[1], &res, sizeof(res)) == sizeof(res) ? 0 : 1);
+	}
+	close(p[1]);
+	assert_int_equal(read(p[0], &res, sizeof(res)), sizeof(res));
+	close(p[0]);
+	ws = cgt_reap(child, 10000);
+	if (ws == -1 || !WIFEXITED(ws) || WEXITSTATUS(ws) != 0)
+		fail_msg("the child that made the call: wait status %#x", ws);
+	assert_int_equal(res.step, 3);
+	assert_int_equal(res.ret, -EBUSY);
+	assert_sigkilled(p1);
+	assert_sigkilled(p2);
+	assert_int_equal(cgt_populated(top), 0);
+	assert_true(res.r.flags & CGKILL_REPORT_NO_USERS);
+	assert_false(res.r.flags & CGKILL_REPORT_POPULATED);
+	assert_false(res.r.flags & CGKILL_REPORT_REMOVED);
+	assert_false(res.r.flags & CGKILL_REPORT_TIMED_OUT);
+	assert_int_equal(res.r.remove_error, -EBUSY);
+	/* EBUSY is retried, by the clock (about a second), not forever. */
+	assert_true(res.r.elapsed_ns >= 900000000ULL);
+	assert_true(res.r.elapsed_ns < (uint64_t)cgt_ms(10000) * 1000000);
+	/* Nothing above the busy group was removed either. */
+	assert_int_equal(access(leaf, F_OK), 0);
+	assert_int_equal(access(top, F_OK), 0);
+	/* With the mount gone (the child's namespace with it), it goes. */
+	res.r = (struct cgkill_report){ .size = sizeof(res.r) };
+	assert_int_equal(cgkill_path(top, &o, &res.r), CGKILL_DONE);
+	assert_true(res.r.flags & CGKILL_REPORT_REMOVED);
+	assert_int_equal(res.r.remove_error, 0);
+	assert_int_equal(access(top, F_OK), -1);
+}
+
+/* The stages of an operation as it goes, and cgkill_op_get_stage()'s
+ * argument checks. */
+static void test_stages(void **state)
+{
+	struct cgkill_report r = { .size = sizeof(r) };
+	struct cgkill_stage st = { .size = sizeof(st) };
+	static union {
+		struct cgkill_stage st;
+		unsigned char b[CGKILL_STRUCT_SIZE_MAX + 64];
+	} big;
+	struct cgkill_opts o;
+	struct cgkill_op *op;
+	const char *g = cgt_mkgroup("stages");
+	const size_t tail = 64;
+	pid_t stubborn[3];
+	int fd, res;
+
+	cgt_spawn_many(g, CGT_IGNORE_ALL, 3, stubborn);
+	cgt_opts(&o, state);
+	o.signal = SIGTERM;
+	o.flags |= CGKILL_ESCALATE;
+	o.grace_ms = cgt_ms(200);
+	fd = open(g, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	assert_true(fd >= 0);
+	assert_int_equal(cgkill_op_start(fd, &o, &op), 0);
+	/* The first stage is there from the start; the second is not yet. */
+	assert_int_equal(cgkill_op_get_stage(op, 0, &st), 0);
+	assert_int_equal(st.size, sizeof(st));
+	assert_int_equal(st.signal, SIGTERM);
+	assert_int_equal(st.method, CGKILL_METHOD_FREEZE);
+	assert_int_equal(st.signaled, 3);
+	assert_true(st.passes >= 2);
+	assert_int_equal(cgkill_op_get_stage(op, 1, &st), -ENOENT);
+	assert_int_equal(cgkill_op_get_stage(op, UINT32_MAX, &st), -ENOENT);
+	/* Argument checks. */
+	assert_int_equal(cgkill_op_get_stage(NULL, 0, &st), -EINVAL);
+	assert_int_equal(cgkill_op_get_stage(op, 0, NULL), -EINVAL);
+	st.size = 0;
+	assert_int_equal(cgkill_op_get_stage(op, 0, &st), -EINVAL);
+	st.size = CGKILL_STAGE_SIZE_VER0 - 1;
+	assert_int_equal(cgkill_op_get_stage(op, 0, &st), -EINVAL);
+	big.st.size = CGKILL_STRUCT_SIZE_MAX + 1;
+	assert_int_equal(cgkill_op_get_stage(op, 0, &big.st), -E2BIG);
+	/* A newer caller's larger struct: its tail zeroed, not a byte past
+	 * its size written. */
+	memset(big.b, 0xa5, sizeof(big.b));
+	big.st.size = (uint32_t)(sizeof(struct cgkill_stage) + tail);
+	assert_int_equal(cgkill_op_get_stage(op, 0, &big.st), 0);
+	assert_int_equal(big.st.size, sizeof(struct cgkill_stage) + tail);
+	assert_int_equal(big.st.signal, SIGTERM);
+	for (size_t i = sizeof(struct cgkill_stage); i < sizeof(struct cgkill_stage) + tail; i++)
+		assert_int_equal(big.b[i], 0);
+	for (size_t i = sizeof(struct cgkill_stage) + tail; i < sizeof(big.b); i++)
+		assert_int_equal(big.b[i], 0xa5);
+	/* Run to the end: escalated, two stages. */
+	res = cgkill_op_wait(op, &r);
+	assert_int_equal(res, CGKILL_DONE);
+	assert_int_equal(r.n_stages, 2);
+	assert_true(r.flags & CGKILL_REPORT_ESCALATED);
+	st = (struct cgkill_stage){ .size = sizeof(st) };
+	assert_int_equal(cgkill_op_get_stage(op, 0, &st), 0);
+	assert_int_equal(st.signal, SIGTERM);
+	assert_int_equal(st.signaled, 3);
+	{
+		struct cgkill_stage s1 = { .size = sizeof(s1) };
+
+		assert_int_equal(cgkill_op_get_stage(op, 1, &s1), 0);
+		assert_int_equal(s1.signal, SIGKILL);
+		assert_int_equal(s1.method, *(uint64_t *)*state ?
+				 CGKILL_METHOD_FREEZE : CGKILL_METHOD_NATIVE);
+		assert_int_equal(r.last_method, s1.method);
+		assert_true(s1.started_ns >= st.started_ns + (uint64_t)cgt_ms(200) * 1000000);
+		assert_true(s1.started_ns <= r.elapsed_ns);
+		if (*(uint64_t *)*state)
+			assert_int_equal(s1.signaled, 3);
+		assert_int_equal(st.signaled + s1.signaled, r.signaled);
+		assert_int_equal((uint64_t)st.passes + s1.passes, r.passes);
+	}
+	assert_int_equal(cgkill_op_get_stage(op, 2, &st), -ENOENT);
+	/* Asking again changes nothing. */
+	assert_int_equal(cgkill_op_wait(op, &r), CGKILL_DONE);
+	assert_int_equal(r.n_stages, 2);
+	cgkill_op_free(op);
+	for (int i = 0; i < 3; i++)
+		assert_sigkilled(stubborn[i]);
+
+	/* A dry run has no stage at all. */
+	cgt_spawn_many(g, CGT_PAUSE, 2, stubborn);
+	cgkill_opts_init(&o);
+	o.flags = CGKILL_DRY_RUN;
+	assert_int_equal(cgkill_op_start(fd, &o, &op), 0);
+	assert_int_equal(cgkill_op_wait(op, &r), CGKILL_DONE);
+	assert_int_equal(r.n_stages, 0);
+	assert_int_equal(r.last_method, CGKILL_METHOD_NONE);
+	st = (struct cgkill_stage){ .size = sizeof(st) };
+	assert_int_equal(cgkill_op_get_stage(op, 0, &st), -ENOENT);
+	cgkill_op_free(op);
+	assert_true(cgt_alive(stubborn[0]) && cgt_alive(stubborn[1]));
+	/* Without escalation, one stage that started before the end. */
+	cgt_opts(&o, state);
+	assert_int_equal(cgkill_op_start(fd, &o, &op), 0);
+	assert_int_equal(cgkill_op_wait(op, &r), CGKILL_DONE);
+	assert_int_equal(r.n_stages, 1);
+	assert_int_equal(r.first_signal, SIGKILL);
+	assert_int_equal(r.last_signal, SIGKILL);
+	assert_int_equal(cgkill_op_get_stage(op, 0, &st), 0);
+	assert_int_equal(st.signal, SIGKILL);
+	assert_int_equal(st.method, r.last_method);
+	assert_true(st.started_ns <= r.elapsed_ns);
+	assert_int_equal(st.signaled, r.signaled);
+	assert_int_equal(cgkill_op_get_stage(op, 1, &st), -ENOENT);
+	cgkill_op_free(op);
+	assert_sigkilled(stubborn[0]);
+	assert_sigkilled(stubborn[1]);
+	close(fd);
+}
+
+static void assert_same_dir(int fd, const char *path)
+{
+	struct stat a, b;
+
+	assert_int_equal(fstat(fd, &a), 0);
+	assert_int_equal(stat(path, &b), 0);
+	assert_true(S_ISDIR(a.st_mode));
+	assert_int_equal(a.st_dev, b.st_dev);
+	assert_int_equal(a.st_ino, b.st_ino);
+	assert_true(fcntl(fd, F_GETFD) & FD_CLOEXEC);
+}
+
+/* The group a process lives in, by pid and by pidfd; nothing is signalled. */
+static void test_open_pid(void **state)
+{
+	const char *g = cgt_mkgroup("openpid"), *deep = cgt_mkgroup("openpid/a/b");
+	pid_t top, low, gone;
+	int fd, pidfd;
+	char path[64];
+
+	(void)state;
+	top = cgt_spawn(g, CGT_PAUSE);
+	low = cgt_spawn(deep, CGT_PAUSE);
+	fd = cgkill_open_pid(top, 0);
+	assert_true(fd >= 0);
+	assert_same_dir(fd, g);
+	close(fd);
+	/* Its own group, not the top of the subtree. */
+	fd = cgkill_open_pid(low, 0);
+	assert_true(fd >= 0);
+	assert_same_dir(fd, deep);
+	close(fd);
+	pidfd = cgt_pidfd_open(low);
+	assert_true(pidfd >= 0);
+	fd = cgkill_open_pidfd(pidfd, 0);
+	assert_true(fd >= 0);
+	assert_same_dir(fd, deep);
+	close(fd);
+	assert_int_equal(cgkill_open_pidfd(pidfd, 1), -EINVAL);
+	assert_int_equal(cgkill_open_pidfd(pidfd, ~0U), -EINVAL);
+	close(pidfd);
+	/* A /proc/PID directory fd will do as well. */
+	snprintf(path, sizeof(path), "/proc/%d", (int)top);
+	pidfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	assert_true(pidfd >= 0);
+	fd = cgkill_open_pidfd(pidfd, 0);
+	assert_true(fd >= 0);
+	assert_same_dir(fd, g);
+	close(fd);
+	close(pidfd);
+	/* Bad arguments. */
+	assert_int_equal(cgkill_open_pid(top, 1), -EINVAL);
+	assert_int_equal(cgkill_open_pid(top, 1U << 31), -EINVAL);
+	assert_int_equal(cgkill_open_pid(0, 0), -EINVAL);
+	assert_int_equal(cgkill_open_pid(-1, 0), -EINVAL);
+	assert_int_equal(cgkill_open_pid(-top, 0), -EINVAL);
+	assert_int_equal(cgkill_open_pidfd(-1, 0), -EBADF);
+	assert_int_equal(cgkill_open_pidfd(-1, 1), -EBADF);
+	/* A process that has exited and been reaped. */
+	gone = cgt_spawn(cgt_mkgroup("openpid-gone"), CGT_PAUSE);
+	pidfd = cgt_pidfd_open(gone);
+	assert_true(pidfd >= 0);
+	assert_int_equal(kill(gone, SIGKILL), 0);	/* ours */
+	assert_sigkilled(gone);
+	assert_int_equal(cgkill_open_pidfd(pidfd, 0), -ESRCH);
+	close(pidfd);
+	assert_int_equal(cgkill_open_pid(gone, 0), -ESRCH);
+	/* Nothing was signalled. */
+	assert_true(cgt_alive(top));
+	assert_true(cgt_alive(low));
 }
 
 static void test_frozen_descendant_pending(void **state)
@@ -511,6 +805,9 @@ int main(void)
 		BOTH(test_kill_by_pid),
 		BOTH(test_nonblocking),
 		BOTH(test_remove),
+		ONE(test_remove_busy, &native),
+		BOTH(test_stages),
+		ONE(test_open_pid, &native),
 		ONE(test_frozen_descendant_pending, &native),
 		ONE(test_no_half_done, &native),
 	};

@@ -2,10 +2,11 @@
 /*
  * cgkill: kill every process in cgroup v2 subtrees from the command line.
  *
- * A target named by a path runs on the non-blocking engine: SIGINT, SIGTERM,
- * SIGHUP and SIGQUIT stay blocked while the library works and are let in
- * only while we sleep in ppoll().  An interrupt then never lands while the
- * library has a subtree frozen, and the operation is cancelled cleanly.
+ * Every target, by path or by --pid, runs on the non-blocking engine:
+ * SIGINT, SIGTERM, SIGHUP and SIGQUIT stay blocked while the library works
+ * and are let in only while we sleep in ppoll().  An interrupt then never
+ * lands while the library has a subtree frozen, and the operation is
+ * cancelled cleanly.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -58,6 +59,12 @@ struct cli {
 	/* Dry run with --json: the processes, for the object's array. */
 	struct proc_entry *procs;
 	size_t n_procs, cap_procs;
+};
+
+/* What a kill left: the report and each stage, read before the op is freed. */
+struct result {
+	struct cgkill_report rep;
+	struct cgkill_stage stages[2];
 };
 
 #define N_TERM_SIGNALS 4
@@ -172,7 +179,7 @@ static void print_escaped(FILE *f, const char *s)
 static int observer(const struct cgkill_proc *proc, void *userdata)
 {
 	struct cli *cli = userdata;
-	const char *group = *proc->cgroup ? proc->cgroup : ".";
+	const char *group = proc->cgroup && *proc->cgroup ? proc->cgroup : ".";
 
 	if (!cli->json) {
 		printf("%d\t", (int)proc->pid);
@@ -204,9 +211,15 @@ static void free_procs(struct cli *cli)
 	cli->n_procs = 0;
 }
 
-static void print_json(const struct cli *cli, const char *name,
-		       const struct cgkill_report *rep)
+static void json_bool(FILE *f, const char *key, uint32_t flags, uint32_t flag)
 {
+	fprintf(f, ",\"%s\":%s", key, flags & flag ? "true" : "false");
+}
+
+static void print_json(const struct cli *cli, const char *name,
+		       const struct result *res)
+{
+	const struct cgkill_report *rep = &res->rep;
 	FILE *f = stdout;
 
 	fputs("{\"cgroup\":", f);
@@ -214,22 +227,24 @@ static void print_json(const struct cli *cli, const char *name,
 		json_string(f, name);
 	else
 		fputs("null", f);
-	fprintf(f, ",\"method\":\"%s\",\"signal\":", method_name(rep->method));
-	json_signal(f, rep->signal);
+	fprintf(f, ",\"method\":\"%s\",\"signal\":", method_name(rep->last_method));
+	json_signal(f, rep->first_signal);
 	fputs(",\"signaled\":", f);
-	json_signaled(f, rep->method, rep->signaled);
+	json_signaled(f, rep->last_method, rep->signaled);
 	fprintf(f, ",\"kernel_threads\":%" PRIu64 ",\"cgroups\":%" PRIu64
 		",\"passes\":%" PRIu64, rep->kernel_threads, rep->cgroups,
 		rep->passes);
-	fprintf(f, ",\"empty\":%s,\"populated\":%s,\"timed_out\":%s,\"escalated\":%s",
-		rep->empty ? "true" : "false", rep->populated ? "true" : "false",
-		rep->timed_out ? "true" : "false", rep->escalated ? "true" : "false");
+	json_bool(f, "empty", rep->flags, CGKILL_REPORT_NO_USERS);
+	json_bool(f, "populated", rep->flags, CGKILL_REPORT_POPULATED);
+	json_bool(f, "timed_out", rep->flags, CGKILL_REPORT_TIMED_OUT);
+	json_bool(f, "escalated", rep->flags, CGKILL_REPORT_ESCALATED);
+	json_bool(f, "left_frozen", rep->flags, CGKILL_REPORT_THAW_FAILED);
 	fprintf(f, ",\"elapsed_ms\":%" PRIu64 ".%03" PRIu64,
 		rep->elapsed_ns / 1000000, rep->elapsed_ns / 1000 % 1000);
 	if (rep->n_stages == 2) {
 		fputs(",\"stages\":[", f);
 		for (uint32_t i = 0; i < 2; i++) {
-			const struct cgkill_stage *s = &rep->stages[i];
+			const struct cgkill_stage *s = &res->stages[i];
 
 			fputs(i ? ",{\"signal\":" : "{\"signal\":", f);
 			json_signal(f, s->signal);
@@ -275,9 +290,10 @@ static void print_stage(FILE *f, const struct cgkill_stage *s)
 
 /* One line: "/sys/fs/cgroup/x: SIGTERM by freeze (2 signalled), then
  * SIGKILL by native: empty in 301.2 ms (1 kernel thread left)". */
-static void print_human(const char *name, const struct cgkill_report *rep,
+static void print_human(const char *name, const struct result *res,
 			int result, int64_t timeout_ms)
 {
+	const struct cgkill_report *rep = &res->rep;
 	FILE *f = stdout;
 	const char *sep = " (";
 
@@ -285,12 +301,14 @@ static void print_human(const char *name, const struct cgkill_report *rep,
 	for (uint32_t i = 0; i < rep->n_stages && i < 2; i++) {
 		if (i)
 			fputs(", then ", f);
-		print_stage(f, &rep->stages[i]);
+		print_stage(f, &res->stages[i]);
 	}
 	fputs(": ", f);
 	if (result == CGKILL_DONE) {
 		fputs("empty in ", f);
 		print_duration(f, rep->elapsed_ns);
+	} else if (result == CGKILL_LEFT_FROZEN) {
+		fprintf(f, "LEFT FROZEN: the thaw failed: %s", strerror(-rep->thaw_error));
 	} else if (timeout_ms == 0) {
 		fputs("not waited for", f);
 	} else {
@@ -298,7 +316,7 @@ static void print_human(const char *name, const struct cgkill_report *rep,
 		print_duration(f, rep->elapsed_ns);
 		fputs(" with user processes left", f);
 	}
-	if (rep->populated && rep->kernel_threads) {
+	if (rep->flags & CGKILL_REPORT_POPULATED && rep->kernel_threads) {
 		fprintf(f, "%s%" PRIu64 " kernel thread%s left", sep,
 			rep->kernel_threads, rep->kernel_threads == 1 ? "" : "s");
 		sep = ", ";
@@ -388,7 +406,7 @@ static int open_target(const char *arg, bool *as_cgroup_path)
 }
 
 /* cgkill_fd(), with signals let in only between the library's calls. */
-static int run_op(int fd, struct cli *cli, struct cgkill_report *rep)
+static int run_op(int fd, struct cli *cli, struct result *res)
 {
 	struct cgkill_op *op;
 	int r = cgkill_op_start(fd, &cli->opts, &op);
@@ -398,7 +416,7 @@ static int run_op(int fd, struct cli *cli, struct cgkill_report *rep)
 	for (;;) {
 		struct pollfd pfd = { .fd = cgkill_op_get_fd(op), .events = POLLIN };
 
-		r = cgkill_op_process(op, rep);
+		r = cgkill_op_process(op, &res->rep);
 		if (r != CGKILL_RUNNING)
 			break;
 		if (ppoll(&pfd, 1, NULL, &wait_mask) < 0 && errno != EINTR) {
@@ -410,11 +428,16 @@ static int run_op(int fd, struct cli *cli, struct cgkill_report *rep)
 			break;
 		}
 	}
+	for (uint32_t i = 0; r >= 0 && i < res->rep.n_stages && i < 2; i++) {
+		res->stages[i].size = sizeof(res->stages[i]);
+		if (cgkill_op_get_stage(op, i, &res->stages[i]) < 0)
+			res->rep.n_stages = i;
+	}
 	cgkill_op_free(op);
 	return r;
 }
 
-static int kill_path(struct cli *cli, const char *arg, struct cgkill_report *rep)
+static int kill_path(struct cli *cli, const char *arg, struct result *res)
 {
 	bool as_cgroup_path;
 	const char *why = NULL;
@@ -426,7 +449,7 @@ static int kill_path(struct cli *cli, const char *arg, struct cgkill_report *rep
 		report_error(arg, fd, why);
 		return fd;
 	}
-	r = run_op(fd, cli, rep);
+	r = run_op(fd, cli, res);
 	if (r == -EPERM && is_hierarchy_root(fd))
 		why = "root of the cgroup2 hierarchy";
 	close(fd);
@@ -438,7 +461,7 @@ static int kill_path(struct cli *cli, const char *arg, struct cgkill_report *rep
 }
 
 /* The group of @pid, as its /proc/PID/cgroup says, for the output only:
- * cgkill_pid() resolves it again, race-free. */
+ * the kill itself goes by the fd cgkill_open_pid() resolved race-free. */
 static char *group_of(pid_t pid)
 {
 	char path[64], *line = NULL, *found = NULL;
@@ -479,37 +502,34 @@ static void restore_term_signals(void)
 		sigaction(term_signals[i], &term_actions[i], NULL);
 }
 
-static int kill_pid(struct cli *cli, const char *label, const char *group,
-		    struct cgkill_report *rep)
+/* The same engine and the same interrupt handling as a path: the group is
+ * opened from a pidfd first, then killed as an open group. */
+static int kill_pid(struct cli *cli, const char *label, char **group,
+		    struct result *res)
 {
-	sigset_t blocked;
 	const char *why = NULL;
-	int r;
+	int r, fd = cgkill_open_pid(cli->pid, 0);
 
-	/* cgkill_pid() blocks in its own poll(): give the signals their
-	 * inherited action back so that an interrupt still ends the wait. */
-	restore_term_signals();
-	sigprocmask(SIG_SETMASK, &wait_mask, &blocked);
-	r = cgkill_pid(cli->pid, &cli->opts, rep);
-	sigprocmask(SIG_SETMASK, &blocked, NULL);
-	catch_term_signals();
-	if (r == -EPERM && group) {
-		int fd = cgkill_open(group, CGKILL_OPEN_CGROUP_PATH);
-
-		if (fd >= 0) {
-			if (is_hierarchy_root(fd))
-				why = "root of the cgroup2 hierarchy";
-			close(fd);
-		}
+	*group = NULL;
+	if (fd < 0) {
+		report_error(label, fd, NULL);
+		return fd;
 	}
-	if (r < 0)
+	*group = group_of(cli->pid);
+	r = run_op(fd, cli, res);
+	if (r == -EPERM && is_hierarchy_root(fd))
+		why = "root of the cgroup2 hierarchy";
+	close(fd);
+	if (interrupted)
+		fprintf(stderr, "cgkill: %s: interrupted\n", label);
+	else if (r < 0)
 		report_error(label, r, why);
 	return r;
 }
 
 static int outcome(int r, int64_t timeout_ms)
 {
-	if (r < 0)
+	if (r < 0 || r == CGKILL_LEFT_FROZEN)
 		return EXIT_FAILED;
 	if (r == CGKILL_TIMEOUT && timeout_ms != 0)
 		return EXIT_TIMEDOUT;
@@ -528,17 +548,16 @@ static int worse(int a, int b)
 /* @arg: a CGROUP argument, or NULL for --pid. */
 static int one_target(struct cli *cli, const char *arg)
 {
-	struct cgkill_report rep = { .size = sizeof(rep) };
+	struct result res = { .rep = { .size = sizeof(res.rep) } };
 	char label[64], *group = NULL, *title = NULL;
 	const char *name = arg;
 	int r;
 
 	if (arg) {
-		r = kill_path(cli, arg, &rep);
+		r = kill_path(cli, arg, &res);
 	} else {
 		snprintf(label, sizeof(label), "pid %d", (int)cli->pid);
-		group = group_of(cli->pid);
-		r = kill_pid(cli, label, group, &rep);
+		r = kill_pid(cli, label, &group, &res);
 		/* JSON names the group; the line says both. */
 		name = group;
 		if (!group || asprintf(&title, "%s (%s)", label, group) < 0)
@@ -546,9 +565,9 @@ static int one_target(struct cli *cli, const char *arg)
 	}
 	if (r >= 0) {
 		if (cli->json)
-			print_json(cli, name, &rep);
+			print_json(cli, name, &res);
 		else if (!cli->quiet && !cli->dry_run)
-			print_human(arg ? arg : title ? title : label, &rep, r,
+			print_human(arg ? arg : title ? title : label, &res, r,
 				    cli->opts.timeout_ms);
 	}
 	free_procs(cli);

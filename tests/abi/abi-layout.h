@@ -41,46 +41,70 @@ ABI_CHECK(feature_freeze, CGKILL_FEATURE_FREEZE == 2);
 ABI_CHECK(feature_pidfd, CGKILL_FEATURE_PIDFD == 4);
 ABI_CHECK(feature_pidfd_info, CGKILL_FEATURE_PIDFD_INFO == 8);
 
-/* The first member of the extensible structures is their size. */
-ABI_CHECK(opts_size_first, offsetof(struct cgkill_opts, size) == 0);
-ABI_CHECK(report_size_first, offsetof(struct cgkill_report, size) == 0);
+ABI_CHECK(left_frozen, CGKILL_LEFT_FROZEN == 3);
+ABI_CHECK(proc_dry_run_flag, CGKILL_PROC_DRY_RUN == 1);
+ABI_CHECK(report_no_users, CGKILL_REPORT_NO_USERS == 1);
+ABI_CHECK(report_populated_flag, CGKILL_REPORT_POPULATED == 2);
+ABI_CHECK(report_timed_out_flag, CGKILL_REPORT_TIMED_OUT == 4);
+ABI_CHECK(report_escalated_flag, CGKILL_REPORT_ESCALATED == 8);
+ABI_CHECK(report_removed_flag, CGKILL_REPORT_REMOVED == 16);
+ABI_CHECK(report_thaw_failed_flag, CGKILL_REPORT_THAW_FAILED == 32);
+ABI_CHECK(struct_size_max, CGKILL_STRUCT_SIZE_MAX == 4096);
+ABI_CHECK(opts_size_ver0, CGKILL_OPTS_SIZE_VER0 == 48);
+ABI_CHECK(report_size_ver0, CGKILL_REPORT_SIZE_VER0 == 80);
+ABI_CHECK(stage_size_ver0, CGKILL_STAGE_SIZE_VER0 == 32);
+ABI_CHECK(proc_size_ver0, CGKILL_PROC_SIZE_VER0 == 24);
 
-#if defined(__LP64__)
-/* x86_64, aarch64, ppc64le, s390x, riscv64: one layout. */
-ABI_CHECK(proc_pid, offsetof(struct cgkill_proc, pid) == 0);
-ABI_CHECK(proc_signal, offsetof(struct cgkill_proc, signal) == 4);
-ABI_CHECK(proc_cgroup, offsetof(struct cgkill_proc, cgroup) == 8);
-ABI_CHECK(proc_dry_run, offsetof(struct cgkill_proc, dry_run) == 16);
-ABI_CHECK(proc_sizeof, sizeof(struct cgkill_proc) == 24);
+/*
+ * One layout on every architecture, 32- or 64-bit, whatever the alignment
+ * of uint64_t (4 on i386) or the size of a pointer (pointers sit in 8-byte
+ * slots): the same pins hold for -m32, -mx32 and -m64 builds.  Each size
+ * is the VER0 size and grows only with a new _VERn constant.
+ */
+ABI_CHECK(proc_size, offsetof(struct cgkill_proc, size) == 0);
+ABI_CHECK(proc_pid, offsetof(struct cgkill_proc, pid) == 4);
+ABI_CHECK(proc_signal, offsetof(struct cgkill_proc, signal) == 8);
+ABI_CHECK(proc_flags, offsetof(struct cgkill_proc, flags) == 12);
+ABI_CHECK(proc_cgroup, offsetof(struct cgkill_proc, cgroup) == 16);
+ABI_CHECK(proc_sizeof, sizeof(struct cgkill_proc) == CGKILL_PROC_SIZE_VER0);
 
+ABI_CHECK(opts_size, offsetof(struct cgkill_opts, size) == 0);
 ABI_CHECK(opts_signal, offsetof(struct cgkill_opts, signal) == 4);
 ABI_CHECK(opts_flags, offsetof(struct cgkill_opts, flags) == 8);
 ABI_CHECK(opts_timeout_ms, offsetof(struct cgkill_opts, timeout_ms) == 16);
 ABI_CHECK(opts_grace_ms, offsetof(struct cgkill_opts, grace_ms) == 24);
 ABI_CHECK(opts_observer, offsetof(struct cgkill_opts, observer) == 32);
 ABI_CHECK(opts_userdata, offsetof(struct cgkill_opts, userdata) == 40);
-ABI_CHECK(opts_sizeof, sizeof(struct cgkill_opts) == 48);
+ABI_CHECK(opts_sizeof, sizeof(struct cgkill_opts) == CGKILL_OPTS_SIZE_VER0);
 
-ABI_CHECK(stage_signal, offsetof(struct cgkill_stage, signal) == 0);
-ABI_CHECK(stage_method, offsetof(struct cgkill_stage, method) == 4);
-ABI_CHECK(stage_signaled, offsetof(struct cgkill_stage, signaled) == 8);
-ABI_CHECK(stage_sizeof, sizeof(struct cgkill_stage) == 16);
+ABI_CHECK(stage_size, offsetof(struct cgkill_stage, size) == 0);
+ABI_CHECK(stage_signal, offsetof(struct cgkill_stage, signal) == 4);
+ABI_CHECK(stage_method, offsetof(struct cgkill_stage, method) == 8);
+ABI_CHECK(stage_passes, offsetof(struct cgkill_stage, passes) == 12);
+ABI_CHECK(stage_signaled, offsetof(struct cgkill_stage, signaled) == 16);
+ABI_CHECK(stage_started_ns, offsetof(struct cgkill_stage, started_ns) == 24);
+ABI_CHECK(stage_sizeof, sizeof(struct cgkill_stage) == CGKILL_STAGE_SIZE_VER0);
 
-ABI_CHECK(report_method, offsetof(struct cgkill_report, method) == 4);
-ABI_CHECK(report_signal, offsetof(struct cgkill_report, signal) == 8);
-ABI_CHECK(report_empty, offsetof(struct cgkill_report, empty) == 12);
-ABI_CHECK(report_populated, offsetof(struct cgkill_report, populated) == 13);
-ABI_CHECK(report_timed_out, offsetof(struct cgkill_report, timed_out) == 14);
-ABI_CHECK(report_escalated, offsetof(struct cgkill_report, escalated) == 15);
-ABI_CHECK(report_signaled, offsetof(struct cgkill_report, signaled) == 16);
-ABI_CHECK(report_kernel_threads, offsetof(struct cgkill_report, kernel_threads) == 24);
-ABI_CHECK(report_cgroups, offsetof(struct cgkill_report, cgroups) == 32);
-ABI_CHECK(report_passes, offsetof(struct cgkill_report, passes) == 40);
-ABI_CHECK(report_frozen_pending, offsetof(struct cgkill_report, frozen_pending) == 48);
-ABI_CHECK(report_elapsed_ns, offsetof(struct cgkill_report, elapsed_ns) == 56);
-ABI_CHECK(report_n_stages, offsetof(struct cgkill_report, n_stages) == 64);
-ABI_CHECK(report_stages, offsetof(struct cgkill_report, stages) == 72);
-ABI_CHECK(report_sizeof, sizeof(struct cgkill_report) == 104);
-#endif
+ABI_CHECK(report_size, offsetof(struct cgkill_report, size) == 0);
+ABI_CHECK(report_flags, offsetof(struct cgkill_report, flags) == 4);
+ABI_CHECK(report_first_signal, offsetof(struct cgkill_report, first_signal) == 8);
+ABI_CHECK(report_last_signal, offsetof(struct cgkill_report, last_signal) == 12);
+ABI_CHECK(report_last_method, offsetof(struct cgkill_report, last_method) == 16);
+ABI_CHECK(report_n_stages, offsetof(struct cgkill_report, n_stages) == 20);
+ABI_CHECK(report_signaled, offsetof(struct cgkill_report, signaled) == 24);
+ABI_CHECK(report_kernel_threads, offsetof(struct cgkill_report, kernel_threads) == 32);
+ABI_CHECK(report_cgroups, offsetof(struct cgkill_report, cgroups) == 40);
+ABI_CHECK(report_passes, offsetof(struct cgkill_report, passes) == 48);
+ABI_CHECK(report_frozen_pending, offsetof(struct cgkill_report, frozen_pending) == 56);
+ABI_CHECK(report_elapsed_ns, offsetof(struct cgkill_report, elapsed_ns) == 64);
+ABI_CHECK(report_remove_error, offsetof(struct cgkill_report, remove_error) == 72);
+ABI_CHECK(report_thaw_error, offsetof(struct cgkill_report, thaw_error) == 76);
+ABI_CHECK(report_sizeof, sizeof(struct cgkill_report) == CGKILL_REPORT_SIZE_VER0);
+
+/* Fixed widths: no field changes size with the data model. */
+ABI_CHECK(opts_signal_width, sizeof(((struct cgkill_opts *)0)->signal) == 4);
+ABI_CHECK(opts_observer_slot, sizeof(((struct cgkill_opts *)0)->observer_slot_) == 8);
+ABI_CHECK(opts_userdata_slot, sizeof(((struct cgkill_opts *)0)->userdata_slot_) == 8);
+ABI_CHECK(proc_cgroup_slot, sizeof(((struct cgkill_proc *)0)->cgroup_slot_) == 8);
 
 #endif

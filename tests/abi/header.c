@@ -19,7 +19,7 @@ static int observer(const struct cgkill_proc *proc, void *userdata)
 {
 	int *count = (int *)userdata;
 
-	if (proc->pid > 0 && proc->cgroup && !proc->dry_run)
+	if (proc->pid > 0 && proc->cgroup && !(proc->flags & CGKILL_PROC_DRY_RUN))
 		(*count)++;
 	return 0;
 }
@@ -58,8 +58,13 @@ int main(void)
 	proc.cgroup = "";
 	EXPECT(fn(&proc, &seen), 0);
 	EXPECT(seen, 1);
-	stage = rep.stages[0];
+	memset(&stage, 0, sizeof(stage));
+	stage.size = sizeof(stage);
+	EXPECT(cgkill_op_get_stage(NULL, 0, &stage), -EINVAL);
 	EXPECT(stage.method, CGKILL_METHOD_NONE);
+	EXPECT(strcmp(cgkill_version(), "") != 0, 1);
+	EXPECT(CGKILL_CHECK_VERSION(1, 0, 0), 1);
+	EXPECT(CGKILL_CHECK_VERSION(CGKILL_VERSION_MAJOR + 1, 0, 0), 0);
 
 	EXPECT(cgkill_open("relative/path", 0), -EINVAL);
 	EXPECT(cgkill_open("/", 1U << 31), -EINVAL);
@@ -67,10 +72,13 @@ int main(void)
 	EXPECT(cgkill_path(NULL, &opts, &rep), -EINVAL);
 	EXPECT(cgkill_pid(0, &opts, &rep), -EINVAL);
 	EXPECT(cgkill_pidfd(-1, &opts, &rep), -EBADF);
+	EXPECT(cgkill_open_pid(0, 0), -EINVAL);
+	EXPECT(cgkill_open_pidfd(-1, 0), -EBADF);
 	EXPECT(cgkill_op_start(-1, &opts, &op), -EBADF);
 	EXPECT(op == NULL, 1);
 	EXPECT(cgkill_op_get_fd(NULL), -EINVAL);
 	EXPECT(cgkill_op_process(NULL, &rep), -EINVAL);
+	EXPECT(cgkill_op_wait(NULL, &rep), -EINVAL);
 	cgkill_op_free(NULL);
 	EXPECT(cgkill_probe(-1, NULL), -EINVAL);
 	EXPECT(cgkill_probe(-1, &features), 0);

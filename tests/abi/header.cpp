@@ -12,7 +12,7 @@ namespace {
 
 int count_procs(const cgkill_proc *proc, void *userdata)
 {
-	if (proc->pid > 0 && !proc->dry_run)
+	if (proc->pid > 0 && !(proc->flags & CGKILL_PROC_DRY_RUN))
 		++*static_cast<int *>(userdata);
 	return 0;
 }
@@ -42,9 +42,19 @@ int main()
 	failed |= cgkill_op_start(-1, &opts, &op) != -EBADF || op != nullptr;
 	failed |= cgkill_op_get_fd(nullptr) != -EINVAL;
 	failed |= cgkill_op_process(nullptr, &rep) != -EINVAL;
+	failed |= cgkill_op_wait(nullptr, &rep) != -EINVAL;
+	failed |= cgkill_open_pid(0, 0) != -EINVAL;
+	failed |= cgkill_open_pidfd(-1, 0) != -EBADF;
+	failed |= cgkill_version() == nullptr;
 	cgkill_op_free(nullptr);
 	failed |= cgkill_probe(-1, &features) != 0;
-	failed |= rep.stages[1].signaled != 0 || rep.n_stages != 0;
+	failed |= rep.flags != 0 || rep.n_stages != 0;
+	{
+		cgkill_stage st = cgkill_stage();
+
+		st.size = sizeof(st);
+		failed |= cgkill_op_get_stage(nullptr, 0, &st) != -EINVAL;
+	}
 
 	std::printf("%s: C++ sees report %zu bytes, opts %zu bytes\n",
 		    failed ? "FAIL" : "ok", sizeof(rep), sizeof(opts));

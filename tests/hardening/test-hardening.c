@@ -48,7 +48,7 @@ static void require_path(void **state)
 
 static void assert_method(const struct cgkill_report *r, void **state)
 {
-	assert_int_equal(r->method, is_fallback(state) ? CGKILL_METHOD_FREEZE :
+	assert_int_equal(r->last_method, is_fallback(state) ? CGKILL_METHOD_FREEZE :
 							 CGKILL_METHOD_NATIVE);
 }
 
@@ -277,8 +277,8 @@ static void test_arrivals(void **state)
 		assert_int_equal(n_later, 0);
 		assert_int_equal(cgt_populated(t), 0);
 	}
-	assert_true(r.empty);
-	assert_false(r.timed_out);
+	assert_true(r.flags & CGKILL_REPORT_NO_USERS);
+	assert_false(r.flags & CGKILL_REPORT_TIMED_OUT);
 	assert_method(&r, state);
 	assert_int_equal(cgt_frozen_flag(t), 0);
 	assert_int_equal(cgt_frozen_flag(sub), 0);
@@ -465,8 +465,8 @@ static void test_group_churn(void **state)
 		/* Nothing came in from outside: the target is exactly empty. */
 		assert_int_equal(n, 0);
 		assert_int_equal(cgt_populated(t), 0);
-		assert_true(r.empty);
-		assert_false(r.timed_out);
+		assert_true(r.flags & CGKILL_REPORT_NO_USERS);
+		assert_false(r.flags & CGKILL_REPORT_TIMED_OUT);
 		assert_method(&r, state);
 		assert_int_equal(cgt_frozen_flag(t), 0);
 		assert_int_equal(cgt_open_fds(), fds0);
@@ -567,8 +567,8 @@ static void test_target_removed(void **state)
 			!m->removed ? "never, after" :
 			m->removed_ns < ret_ns ? "before" : "after");
 		assert_int_equal(rc, CGKILL_DONE);
-		assert_true(r.empty);
-		assert_false(r.timed_out);
+		assert_true(r.flags & CGKILL_REPORT_NO_USERS);
+		assert_false(r.flags & CGKILL_REPORT_TIMED_OUT);
 		assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 		assert_true(access(t, F_OK) < 0 && errno == ENOENT);
 		assert_int_equal(cgt_open_fds(), fds0);
@@ -653,8 +653,8 @@ static void test_removed_before_look(void **state)
 			flavours[k].name, rc, still_populated ? "" :
 			" (the first stage had already emptied it)");
 		assert_int_equal(rc, CGKILL_DONE);
-		assert_true(r.empty);
-		assert_false(r.populated);
+		assert_true(r.flags & CGKILL_REPORT_NO_USERS);
+		assert_false(r.flags & CGKILL_REPORT_POPULATED);
 		for (int i = 0; i < 4; i++)
 			assert_true(cgt_reap(pids[i], 5000) != -1);
 	}
@@ -786,7 +786,7 @@ static void test_concurrent(void **state)
 	for (int i = 0; i < N_CALLERS; i++)
 		fprintf(stderr, " %s%d=%d/m%u/fp%llu", i < N_THREADS ? "t" : "p",
 			i < N_THREADS ? i : i - N_THREADS, calls[i]->rc,
-			calls[i]->r.method,
+			calls[i]->r.last_method,
 			(unsigned long long)calls[i]->r.frozen_pending);
 	fprintf(stderr, "\n");
 
@@ -798,15 +798,15 @@ static void test_concurrent(void **state)
 			if (c->rc != CGKILL_DONE)
 				fail_msg("caller %d: %d (%s), not CGKILL_DONE", i, c->rc,
 					 c->rc < 0 ? strerror(-c->rc) : "");
-			assert_true(c->r.empty);
+			assert_true(c->r.flags & CGKILL_REPORT_NO_USERS);
 		} else {
 			/* Nobody exits on TERM: each call waits out its deadline. */
 			if (c->rc != CGKILL_TIMEOUT)
 				fail_msg("caller %d: %d (%s), not CGKILL_TIMEOUT", i, c->rc,
 					 c->rc < 0 ? strerror(-c->rc) : "");
-			assert_true(c->r.timed_out);
+			assert_true(c->r.flags & CGKILL_REPORT_TIMED_OUT);
 		}
-		assert_int_equal(c->r.method, freeze ? CGKILL_METHOD_FREEZE :
+		assert_int_equal(c->r.last_method, freeze ? CGKILL_METHOD_FREEZE :
 							CGKILL_METHOD_NATIVE);
 	}
 	/* Each group's freezer is as the test left it before the first call. */
@@ -1002,7 +1002,7 @@ static void test_wide(void **state)
 	assert_int_equal(hx_list_procs(top, NULL, 0), 0);
 	assert_int_equal(cgt_populated(top), 0);
 	assert_int_equal(cgt_frozen_flag(top), 0);
-	assert_true(r.empty);
+	assert_true(r.flags & CGKILL_REPORT_NO_USERS);
 	if (is_fallback(state))
 		assert_int_equal(r.signaled, 100);
 	assert_int_equal(r.cgroups, r.passes ? 1001 : 0);
@@ -1039,7 +1039,7 @@ static void test_deep(void **state)
 	assert_int_equal(hx_list_procs(levels[0], NULL, 0), 0);
 	assert_int_equal(cgt_populated(levels[0]), 0);
 	assert_int_equal(cgt_frozen_flag(levels[0]), 0);
-	assert_true(r.empty);
+	assert_true(r.flags & CGKILL_REPORT_NO_USERS);
 	if (is_fallback(state))
 		assert_int_equal(r.signaled, 10);
 	assert_int_equal(r.cgroups, r.passes ? 101 : 0);
@@ -1103,8 +1103,8 @@ static void test_ten_thousand(void **state)
 		(double)r.elapsed_ns / 1e6, (unsigned long long)r.passes,
 		(unsigned long long)r.signaled);
 	assert_method(&r, state);
-	assert_true(r.empty);
-	assert_false(r.timed_out);
+	assert_true(r.flags & CGKILL_REPORT_NO_USERS);
+	assert_false(r.flags & CGKILL_REPORT_TIMED_OUT);
 	assert_int_equal(hx_list_procs(top, NULL, 0), 0);
 	assert_int_equal(cgt_populated(top), 0);
 	assert_int_equal(cgt_frozen_flag(top), 0);
@@ -1164,7 +1164,7 @@ static void test_no_growth(void **state)
 		for (int i = 0; i < 4; i++)
 			leaders[i] = hx_populate(s[i], 25);
 		assert_int_equal(cgkill_path(top, &o, &r), CGKILL_DONE);
-		assert_true(r.empty);
+		assert_true(r.flags & CGKILL_REPORT_NO_USERS);
 		if (is_fallback(state))
 			assert_int_equal(r.signaled, 100);
 		for (int i = 0; i < 4; i++) {
@@ -1291,11 +1291,11 @@ static __attribute__((noreturn)) void deleg_child(int go, int out, const char *d
 	res.rc_self = cgkill_path(d, &on, NULL);
 	rep = (struct cgkill_report){ .size = sizeof(rep) };
 	res.rc_a = cgkill_path(a, &on, &rep);
-	res.method_a = rep.method;
+	res.method_a = rep.last_method;
 	res.killed_a = count_sigkilled(pa, 3);
 	rep = (struct cgkill_report){ .size = sizeof(rep) };
 	res.rc_b = cgkill_path(b, &of, &rep);
-	res.method_b = rep.method;
+	res.method_b = rep.last_method;
 	res.signaled_b = rep.signaled;
 	res.killed_b = count_sigkilled(pb, 3);
 	snprintf(path, sizeof(path), "%s/cgroup.freeze", b);

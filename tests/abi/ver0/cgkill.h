@@ -1,0 +1,282 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libcgkill - kill every process in a cgroup v2 subtree and report what
+ * happened.
+ *
+ * Conventions: functions return 0 (or a documented positive result) on
+ * success and a negative errno on failure; each function's man page lists
+ * the closed set of errors it can return.  The library never prints, never
+ * exits and keeps no global state.  Every file descriptor it opens is
+ * O_CLOEXEC and closed before the call returns (or, for an operation, when
+ * it is freed).
+ *
+ * Thread safety: every function may be called from any number of threads at
+ * once; a struct cgkill_op must be used by one thread at a time.  Calls hold
+ * thread cancellation off while they work; the blocking kills and
+ * cgkill_op_wait() let it in only while they sleep in poll(), and free what
+ * they hold if the thread is cancelled there.
+ *
+ * The freezer: the fallback freezes the target for one signalling round
+ * inside one call and thaws it before the call returns, interrupted or not;
+ * if the kernel refuses the thaw, the call returns CGKILL_LEFT_FROZEN.  A
+ * fork() in another thread meanwhile gives the child copies of the
+ * library's fds but no part of the call: the parent's call thaws as usual.
+ * If the calling process dies during a round (SIGKILL, a crash), the target
+ * stays frozen: nothing in user space can prevent that.  Write 0 to its
+ * cgroup.freeze to recover; a later call finds the target frozen, takes it
+ * for frozen on purpose and leaves it so.
+ *
+ * ABI: the structures below grow only at their end.  Each starts with its
+ * size; a caller sets it to the size it was compiled with (sizeof), and the
+ * library accepts any size from the first version's (CGKILL_*_SIZE_VER0)
+ * up to CGKILL_STRUCT_SIZE_MAX.  Every field has a fixed width and the same
+ * offset on 32- and 64-bit builds; pointers sit in 8-byte slots.
+ *
+ * Link with: -lcgkill (pkg-config --cflags --libs libcgkill)
+ */
+#ifndef CGKILL_H
+#define CGKILL_H
+
+#include <stdint.h>
+#include <string.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- version (version.c) ------------------------------------------------- */
+
+#define CGKILL_VERSION_MAJOR 1
+#define CGKILL_VERSION_MINOR 0
+#define CGKILL_VERSION_PATCH 0
+/* True when the header is at least version a.b.c. */
+#define CGKILL_CHECK_VERSION(a, b, c) \
+	(CGKILL_VERSION_MAJOR > (a) || \
+	 (CGKILL_VERSION_MAJOR == (a) && CGKILL_VERSION_MINOR > (b)) || \
+	 (CGKILL_VERSION_MAJOR == (a) && CGKILL_VERSION_MINOR == (b) && \
+	  CGKILL_VERSION_PATCH >= (c)))
+
+/* The version of the library running, "MAJOR.MINOR.PATCH" (static). */
+const char *cgkill_version(void);
+
+/* ---- results (op.c) ------------------------------------------------------ */
+
+/* Positive results: not errors; the report is filled in each case. */
+enum {
+	CGKILL_DONE = 0,	/* no user process is left in the subtree */
+	CGKILL_TIMEOUT = 1,	/* the deadline passed with user processes left */
+	CGKILL_RUNNING = 2,	/* cgkill_op_process(): not finished yet */
+	CGKILL_LEFT_FROZEN = 3,	/* the thaw after the signalling round failed:
+				   the target is still frozen (see
+				   report.thaw_error); nothing was waited for */
+};
+
+/* ---- options (opts.c) ---------------------------------------------------- */
+
+/* An 8-byte slot for a pointer, so the layout does not depend on its size. */
+#if defined(__cplusplus)
+#define CGKILL_PTR_SLOT(type, name) \
+	union { type name; uint64_t name##_slot_; }
+#else
+#define CGKILL_PTR_SLOT(type, name) \
+	__extension__ union { type name; uint64_t name##_slot_; }
+#endif
+
+/* The largest size the library accepts for any of its structures. */
+#define CGKILL_STRUCT_SIZE_MAX 4096
+
+#define CGKILL_TIMEOUT_INFINITE (-1)	/* timeout_ms: wait as long as it takes */
+#define CGKILL_TIMEOUT_DEFAULT_MS 10000	/* used when opts is NULL */
+
+/* struct cgkill_opts.flags */
+#define CGKILL_FORCE_FREEZE	(1ULL << 0) /* never write cgroup.kill */
+#define CGKILL_ALLOW_SELF	(1ULL << 1) /* target may contain the caller */
+#define CGKILL_DRY_RUN		(1ULL << 2) /* list, signal nothing */
+#define CGKILL_SIGCONT		(1ULL << 3) /* follow the signal with SIGCONT */
+#define CGKILL_ESCALATE		(1ULL << 4) /* SIGKILL what is left after grace_ms */
+#define CGKILL_REMOVE		(1ULL << 5) /* rmdir the emptied subtree */
+
+/* struct cgkill_proc.flags */
+#define CGKILL_PROC_DRY_RUN	(1U << 0) /* listed, not signalled */
+
+/* What the observer sees for each process the library signals.  Filled by
+ * the library: size says which fields it filled (CGKILL_PROC_SIZE_VER0 or
+ * more); read a later field only when size covers it. */
+struct cgkill_proc {
+	uint32_t size;		/* bytes filled by the library */
+	int32_t pid;		/* in the caller's pid namespace */
+	int32_t signal;		/* the signal sent (or that would be sent) */
+	uint32_t flags;		/* CGKILL_PROC_* */
+	/* group relative to the target, "" for the target itself; valid
+	 * during the call only */
+	CGKILL_PTR_SLOT(const char *, cgroup);
+};
+#define CGKILL_PROC_SIZE_VER0 24
+
+/*
+ * Called for each process just after it is signalled (or listed, in a dry
+ * run), on the calling thread, while the subtree may be frozen: it must not
+ * call back into libcgkill for an overlapping subtree and should be quick.
+ * Return 0 to go on; a negative errno stops the operation, which restores
+ * the freezer and returns that error.
+ */
+typedef int (*cgkill_observer_fn)(const struct cgkill_proc *proc,
+				  void *userdata);
+
+/*
+ * Extensible like struct open_how: set size to sizeof(struct cgkill_opts),
+ * as cgkill_opts_init() does.  A larger struct from a newer caller must
+ * have a zero tail (E2BIG otherwise); a field added later defaults to 0.
+ */
+struct cgkill_opts {
+	uint32_t size;		/* sizeof(struct cgkill_opts) */
+	int32_t signal;		/* 1 .. SIGRTMAX */
+	uint64_t flags;		/* CGKILL_* flags above */
+	int64_t timeout_ms;	/* 0: do not wait; CGKILL_TIMEOUT_INFINITE */
+	int64_t grace_ms;	/* CGKILL_ESCALATE: wait before SIGKILL */
+	CGKILL_PTR_SLOT(cgkill_observer_fn, observer);	/* optional */
+	CGKILL_PTR_SLOT(void *, userdata);		/* passed to observer */
+};
+#define CGKILL_OPTS_SIZE_VER0 48
+
+/*
+ * Fill @opts with the defaults: SIGKILL, 10 s timeout, no flags, and the
+ * size this program was compiled with.  Inline, so that a program built
+ * against a newer header passes its own size to an older library.
+ */
+static inline void cgkill_opts_init(struct cgkill_opts *opts)
+{
+	if (!opts)
+		return;
+	memset(opts, 0, sizeof(*opts));
+	opts->size = (uint32_t)sizeof(*opts);
+	opts->signal = 9;	/* SIGKILL, the same number on every Linux */
+	opts->timeout_ms = CGKILL_TIMEOUT_DEFAULT_MS;
+}
+
+/* ---- the report (op.c, opts.c) ------------------------------------------- */
+
+/* struct cgkill_report.last_method, struct cgkill_stage.method */
+enum {
+	CGKILL_METHOD_NONE = 0,		/* nothing signalled (dry run) */
+	CGKILL_METHOD_NATIVE = 1,	/* the kernel's cgroup.kill */
+	CGKILL_METHOD_FREEZE = 2,	/* cgroup.freeze + pidfd_send_signal */
+};
+
+/* struct cgkill_report.flags */
+#define CGKILL_REPORT_NO_USERS	 (1U << 0) /* no user process left; kernel
+					      threads may keep it populated */
+#define CGKILL_REPORT_POPULATED	 (1U << 1) /* cgroup.events said
+					      "populated 1" at the end */
+#define CGKILL_REPORT_TIMED_OUT	 (1U << 2) /* the deadline passed first */
+#define CGKILL_REPORT_ESCALATED	 (1U << 3) /* CGKILL_ESCALATE sent SIGKILL */
+#define CGKILL_REPORT_REMOVED	 (1U << 4) /* CGKILL_REMOVE removed it all */
+#define CGKILL_REPORT_THAW_FAILED (1U << 5) /* the target is left frozen:
+					       thaw_error says why */
+
+/*
+ * Filled when a kill call returns a positive result, and when it fails
+ * once the operation has started (during the wait, escalation or
+ * removal); untouched when it fails at the start (cgkill_op_start():
+ * checks, guard rails, the first signalling round).  The caller sets size
+ * (sizeof); a shorter report from an older header gets the fields it has,
+ * a larger one from a newer header gets its unknown tail zeroed.
+ */
+struct cgkill_report {
+	uint32_t size;		/* sizeof(struct cgkill_report), set by caller */
+	uint32_t flags;		/* CGKILL_REPORT_* */
+	int32_t first_signal;	/* the signal of the first stage (opts.signal) */
+	int32_t last_signal;	/* the signal of the last stage */
+	uint32_t last_method;	/* CGKILL_METHOD_* of the last stage */
+	uint32_t n_stages;	/* 0 (dry run), 1, or 2 after escalation;
+				   each: cgkill_op_get_stage() */
+	uint64_t signaled;	/* total processes signalled by pidfd */
+	uint64_t kernel_threads;	/* kernel threads seen, never signalled */
+	uint64_t cgroups;	/* groups visited by the largest pass (0 when
+				   the native path never had to walk) */
+	uint64_t passes;	/* listing passes over the subtree */
+	uint64_t frozen_pending;	/* signalled processes left frozen by
+					   a descendant's own cgroup.freeze */
+	uint64_t elapsed_ns;	/* from the start of the operation to its end */
+	int32_t remove_error;	/* CGKILL_REMOVE: 0, or -errno of the removal */
+	int32_t thaw_error;	/* with CGKILL_REPORT_THAW_FAILED: -errno */
+};
+#define CGKILL_REPORT_SIZE_VER0 80
+
+/* One signalling stage: the first signal, then SIGKILL after escalation. */
+struct cgkill_stage {
+	uint32_t size;		/* set by caller */
+	int32_t signal;
+	uint32_t method;	/* CGKILL_METHOD_* */
+	uint32_t passes;	/* listing passes of this stage */
+	uint64_t signaled;	/* processes the library signalled by pidfd */
+	uint64_t started_ns;	/* since the call started */
+};
+#define CGKILL_STAGE_SIZE_VER0 32
+
+/* ---- opening a target (target.c, pid.c) ---------------------------------- */
+
+/* cgkill_open() flags */
+#define CGKILL_OPEN_CGROUP_PATH (1U << 0) /* path as /proc/PID/cgroup shows */
+
+/* Return an O_CLOEXEC directory fd of a cgroup2 group, or -errno. */
+int cgkill_open(const char *path, unsigned int flags);
+/* The same for the group the process pinned by @pidfd lives in (a pidfd
+ * or a /proc/PID directory fd); @flags must be 0. */
+int cgkill_open_pidfd(int pidfd, unsigned int flags);
+/* cgkill_open_pidfd() of a pidfd of @pid. */
+int cgkill_open_pid(pid_t pid, unsigned int flags);
+
+/* ---- killing (kill.c, pid.c) --------------------------------------------- */
+
+/* Kill the subtree at @dirfd (from cgkill_open() or the caller's own). */
+int cgkill_fd(int dirfd, const struct cgkill_opts *opts,
+	      struct cgkill_report *report);
+/* cgkill_open(path, 0) then cgkill_fd(). */
+int cgkill_path(const char *path, const struct cgkill_opts *opts,
+		struct cgkill_report *report);
+/* Kill the whole group that a process belongs to. */
+int cgkill_pid(pid_t pid, const struct cgkill_opts *opts,
+	       struct cgkill_report *report);
+int cgkill_pidfd(int pidfd, const struct cgkill_opts *opts,
+		 struct cgkill_report *report);
+
+/* ---- operations (op.c, kill.c) ------------------------------------------- */
+
+struct cgkill_op;
+
+/* Validate, signal the first stage and return a handle in @ret. */
+int cgkill_op_start(int dirfd, const struct cgkill_opts *opts,
+		    struct cgkill_op **ret);
+/* A fd that polls readable (POLLIN) when cgkill_op_process() has work. */
+int cgkill_op_get_fd(const struct cgkill_op *op);
+/* Make progress: CGKILL_RUNNING, or the final result and @report. */
+int cgkill_op_process(struct cgkill_op *op, struct cgkill_report *report);
+/* Block until the operation ends: the final result and @report. */
+int cgkill_op_wait(struct cgkill_op *op, struct cgkill_report *report);
+/* Stage @idx (0 .. report.n_stages - 1) of the operation so far. */
+int cgkill_op_get_stage(const struct cgkill_op *op, uint32_t idx,
+			struct cgkill_stage *stage);
+/* Cancel if unfinished and free; NULL is a no-op.  The freezer is only
+ * ever set within one call, so nothing is left frozen. */
+void cgkill_op_free(struct cgkill_op *op);
+
+/* ---- capabilities (probe.c) ---------------------------------------------- */
+
+#define CGKILL_FEATURE_KILL		(1ULL << 0) /* cgroup.kill */
+#define CGKILL_FEATURE_FREEZE		(1ULL << 1) /* cgroup.freeze */
+#define CGKILL_FEATURE_PIDFD		(1ULL << 2) /* pidfd_open/send_signal */
+#define CGKILL_FEATURE_PIDFD_INFO	(1ULL << 3) /* PIDFD_GET_INFO cgroupid */
+
+/*
+ * Store in @features what this kernel offers, probed on the group @dirfd,
+ * or on a group the caller can see when @dirfd is -1.
+ */
+int cgkill_probe(int dirfd, uint64_t *features);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CGKILL_H */
