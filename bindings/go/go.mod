@@ -1,0 +1,3 @@
+module libcgkill.org/cgkill
+
+go 1.19
