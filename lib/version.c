@@ -3,11 +3,11 @@
  * header a program was built with. */
 #include "cgkill-private.h"
 
-#ifndef CGKILL_LIB_VERSION
-#error "CGKILL_LIB_VERSION must be defined by the build"
+#ifndef CGKILL_VERSION
+#error "CGKILL_VERSION must be defined by the build"
 #endif
 
 CGKILL_EXPORT const char *cgkill_version(void)
 {
-	return CGKILL_LIB_VERSION;
+	return CGKILL_VERSION;
 }
