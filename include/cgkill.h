@@ -174,6 +174,9 @@ enum {
 #define CGKILL_REPORT_REMOVED	 (1U << 4) /* CGKILL_REMOVE removed it all */
 #define CGKILL_REPORT_THAW_FAILED (1U << 5) /* the target is left frozen:
 					       thaw_error says why */
+#define CGKILL_REPORT_FROZEN_BY_OTHER (1U << 6) /* someone else froze the
+						   target during our round:
+						   left frozen as they want */
 
 /*
  * Filled when a kill call returns a positive result, and when it fails
@@ -196,8 +199,10 @@ struct cgkill_report {
 	uint64_t cgroups;	/* groups visited by the largest pass (0 when
 				   the native path never had to walk) */
 	uint64_t passes;	/* listing passes over the subtree */
-	uint64_t frozen_pending;	/* signalled processes left frozen by
-					   a descendant's own cgroup.freeze */
+	uint64_t frozen_pending;	/* signalled processes that wait for a
+					   thaw to act on the signal: a group
+					   frozen on purpose, not by a round
+					   of ours or of another call */
 	uint64_t elapsed_ns;	/* from the start of the operation to its end */
 	int32_t remove_error;	/* CGKILL_REMOVE: 0, or -errno of the removal */
 	int32_t thaw_error;	/* with CGKILL_REPORT_THAW_FAILED: -errno */

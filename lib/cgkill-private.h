@@ -37,8 +37,19 @@ int parse_keyed(const char *buf, size_t len, const char *key,
 int parse_stat_flags(const char *buf, size_t len, unsigned long *flags);
 /* Is this process already being killed (SIGKILL pending, or exiting)? */
 int parse_stat_dying(const char *buf, size_t len, int *dying);
+/* Its state letter, and: has it exited (a zombie, not yet reaped), or are
+ * its threads on their way out after its leader was ended by a signal? */
+int parse_stat_exited(const char *buf, size_t len, char *state, int *exited);
 /* The v2 ("0::") path of /proc/PID/cgroup into out. */
 int parse_proc_cgroup(const char *buf, size_t len, char *out, size_t outsz);
+/* Who a task is and whether anything of it still runs, from
+ * /proc/PID/status (ids in the pid namespace of that /proc). */
+struct proc_status {
+	pid_t pid, tgid;	/* Pid:, Tgid: */
+	char state;		/* State: R, S, D, T, t, Z, X, ... */
+	unsigned long threads;	/* Threads: live ones, and the leader */
+};
+int parse_status(const char *buf, size_t len, struct proc_status *st);
 enum cg_type {
 	CG_TYPE_DOMAIN,
 	CG_TYPE_DOMAIN_THREADED,
@@ -90,6 +101,9 @@ void cg_target_free(struct cg_target *t);
 int cg_open(const char *path, unsigned int flags);
 /* Check dirfd is a cgroup2 directory and apply the guard rails. */
 int cg_target_check(int dirfd, uint64_t flags, struct cg_target *t);
+/* Has the group at dirfd been removed?  Asked of the kernel, never read
+ * from the text of a link.  1: removed; 0: there; or -errno. */
+int cg_removed(int dirfd);
 
 /* ---- idset.c: open-addressing hash of 64-bit keys ------------------------ */
 
@@ -117,8 +131,24 @@ struct cg_group {
 typedef int (*walk_fn)(struct cg_group *g, void *data);
 /* Visit the target and every descendant, parents first. Groups that
  * vanish during the walk are skipped. frozen: the target counts as
- * own_frozen. Returns the number visited. */
+ * own_frozen. Returns the number visited. Neither the stack nor the fds
+ * it uses grow with the depth (the heap does). */
 int cg_walk(int dirfd, int want_freeze, int frozen, walk_fn fn, void *data);
+/* Called with the parent's fd and the name of each descendant of the
+ * target once everything below it was visited and left. */
+typedef int (*walk_leave_fn)(int parentfd, const char *name, void *data);
+struct walk_spec {
+	walk_fn enter;		/* may be NULL */
+	walk_leave_fn leave;	/* may be NULL */
+	void *data;
+	int want_freeze;
+	int frozen;
+};
+/* cg_walk() with a leave hook; an error of a hook ends the walk with it. */
+int cg_walk_spec(int dirfd, const struct walk_spec *s);
+/* The names of the child directories of fd, NUL-separated (malloc'd, NULL
+ * when there are none); a directory removed under us has none. */
+int cg_list_children(int fd, char **names, size_t *len);
 
 /* ---- signal.c: signalling one verified process --------------------------- */
 
@@ -145,6 +175,17 @@ int sig_verify_send_missed(struct sig_ctx *c, pid_t pid, int sig,
 			   enum sig_result *res);
 /* Verify, then send signal 0: -EPERM when the caller may not signal it. */
 int sig_verify_probe(struct sig_ctx *c, pid_t pid, enum sig_result *res);
+/* As sig_verify_send() (sig 0: verify only), then, for a process in a
+ * frozen group: does it sit on the signal until a thaw (1), or did the
+ * signal end it at once, the kernel's shortcut for fatal signals (0)? */
+int sig_verify_send_pending(struct sig_ctx *c, pid_t pid, int sig, int extra,
+			    enum sig_result *res, int *pending);
+/* Is the process that has the number pid now a kernel thread?  1, 0 (a
+ * user process: the number was reused), or -ESRCH when nobody has it. */
+int sig_still_kthread(pid_t pid);
+/* A pidfd of pid (a /proc/PID directory fd before Linux 5.3); -EINVAL
+ * when pid names a thread that leads no thread group, whatever the
+ * kernel's word for it. */
 int cgk_pidfd_open(pid_t pid);
 /* pidfd_send_signal(); kill() after a liveness check before Linux 5.1. */
 int cgk_pidfd_signal(int pidfd, pid_t pid, int sig);
@@ -155,12 +196,27 @@ int cgk_pidfd_cgroup(int pidfd, pid_t pid, char *path, size_t size);
 int cgk_pidfd_info(int pidfd, uint64_t *cgroupid, pid_t *ppid);
 
 /* ---- freeze.c ------------------------------------------------------------ */
-/* Freeze the target unless it already is; *froze says whether to thaw. */
-int freeze_begin(int dirfd, int *froze);
-int freeze_end(int dirfd, int froze);
+struct freeze {
+	int froze;	/* we wrote 1: ours to thaw */
+	int held;	/* frozen before us, on purpose (not by a round of
+			   another call, which thaws it in a moment) */
+	int foreign;	/* freeze_end(): someone else wrote cgroup.freeze
+			   during the round, and their value was kept */
+	int watch;	/* inotify on cgroup.freeze while we hold it, or -1 */
+	int marked;	/* we hold the OFD lock that says "a round's" */
+};
+/* Freeze the target for a round unless it already is frozen. */
+int freeze_begin(int dirfd, struct freeze *fz);
+/* Thaw what freeze_begin() froze, unless someone else wrote cgroup.freeze
+ * meanwhile; force: thaw all the same (the caller is inside). */
+int freeze_end(int dirfd, struct freeze *fz, int force);
+/* The group's own cgroup.freeze, and whether that freeze is on purpose
+ * rather than a round of a libcgkill call in progress. */
+int freeze_own(int fd, int *frozen, int *held);
 
 /* ---- remove.c -------------------------------------------------------- */
-/* rmdir every group below dirfd, leaves first; -EBUSY while populated. */
+/* rmdir every group below dirfd, leaves first, with cg_walk_spec()'s
+ * bounds; -EBUSY while populated. */
 int cg_remove_children(int dirfd);
 
 /* ---- opts.c: structures that grow ---------------------------------------- */

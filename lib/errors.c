@@ -25,9 +25,10 @@
 	EDEADLK, EOPNOTSUPP, ENOENT, ENODEV, ENOMEDIUM, ENOSYS, EIO, \
 	ENAMETOOLONG, ENOMEM, EMFILE, ENFILE
 /* Waiting, rescanning, escalating and removing: the target was checked
- * and the epoll and timer fds made at the start (no ENOMEDIUM, ENOSYS). */
-#define PROCESS_ERRS EINVAL, E2BIG, EBUSY, EACCES, EPERM, ENOENT, ENODEV, \
-	EIO, ENAMETOOLONG, ENOMEM, EMFILE, ENFILE
+ * and the epoll and timer fds made at the start (no ENOMEDIUM, ENOSYS).
+ * EDEADLK: the caller was moved into the target meanwhile. */
+#define PROCESS_ERRS EINVAL, E2BIG, EBUSY, EACCES, EPERM, EDEADLK, ENOENT, \
+	ENODEV, EIO, ENAMETOOLONG, ENOMEM, EMFILE, ENFILE
 
 static const int open_errs[] = { OPEN_ERRS, 0 };
 static const int open_pidfd_errs[] = { PID_OPEN_ERRS, EBADF, 0 };

@@ -7,6 +7,13 @@
  * While waiting, short rescans (a timerfd with backoff) catch what the
  * event cannot tell: processes the kernel's kill missed, arrivals, and a
  * group that holds only kernel threads and will never depopulate.
+ *
+ * No path signals the calling process: it can land in its own target (root
+ * moves it there, even while the target is frozen for our round: the kernel
+ * freezes it at once, and it runs on once someone thaws the target).  Found
+ * in a listing, it is skipped and the operation fails with EDEADLK, or,
+ * with CGKILL_ALLOW_SELF, it is left out of what is signalled and waited
+ * for.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/stat.h>
 #include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
@@ -43,10 +51,13 @@
 #define NOTIFY_QUIET_NS 10000000ULL
 #define PEEK_NS 1000000ULL
 
-/* Per-pid state, for the current stage unless noted. */
+/* Per-pid state, for the current stage unless noted.  Keyed by a number
+ * that can change hands: a mark that would let a process go unsignalled or
+ * unwaited for (P_KTHREAD) is checked again each time the number is listed. */
 #define P_SIGNALED 1u	/* signalled by us in this stage */
 #define P_USER 2u	/* verified a user process (whole op) */
-#define P_KTHREAD 4u	/* a kernel thread (whole op) */
+#define P_KTHREAD 4u	/* a kernel thread when last listed (whole op) */
+#define P_PENDING 8u	/* counted in frozen_pending */
 
 enum pass_mode {
 	PASS_NEW,	/* signal what this stage has not signalled yet */
@@ -55,6 +66,7 @@ enum pass_mode {
 	PASS_CLASSIFY,	/* verify unknown pids, signal none */
 	PASS_PROBE,	/* signal 0 to each: may we signal them all? */
 	PASS_LIST,	/* dry run: report each user process */
+	PASS_PENDING,	/* count who sits on this stage's signal (no send) */
 };
 
 enum op_state { ST_WAIT, ST_REMOVE, ST_DONE };
@@ -70,6 +82,7 @@ struct cgkill_op {
 	struct sig_ctx sc;
 	struct idset groups;	/* cgroup ids seen below the target */
 	struct idset procs;	/* pid -> P_* */
+	struct idset frozen;	/* this pass: own-frozen group id -> 1 + held */
 	char *buf;
 	size_t cap;
 	struct pidvec pv;
@@ -87,7 +100,8 @@ struct cgkill_op {
 	uint64_t pass_cost;	/* CPU of the last signalling pass, ns */
 	long prev_users;
 	uint64_t remove_until, remove_next;
-	int was_frozen;	/* the target was frozen before this call */
+	int was_frozen;	/* the target was frozen on purpose before the round */
+	int self_seen;	/* the caller was listed (CGKILL_ALLOW_SELF) */
 };
 
 struct pass {
@@ -97,6 +111,9 @@ struct pass {
 	uint64_t listed_users;	/* listed and not known kernel threads */
 	uint64_t newly;		/* signalled for the first time this stage */
 	uint64_t groups;
+	pid_t self;		/* the caller, as cgroup.procs shows it to us */
+	int held;		/* the group's processes sit on the signal
+				   (own-frozen on purpose, not SIGKILL) */
 };
 
 static uint64_t clock_ns(clockid_t id)
@@ -136,22 +153,101 @@ static int observe(struct cgkill_op *op, pid_t pid, int sig, const char *rel)
 	return r;
 }
 
+/* The caller in its own target: never signalled, nor waited for. */
+static int pass_self(struct cgkill_op *op)
+{
+	op->self_seen = 1;
+	if (!(op->o.flags & CGKILL_ALLOW_SELF))
+		return -EDEADLK;
+	/* From now on, as if it had been inside from the start: neither
+	 * frozen (that would stop the caller) nor killed by cgroup.kill. */
+	op->t.has_self = 1;
+	return 0;
+}
+
+/* The cgroup id of the group containing the one at fd. */
+static int parent_id(int fd, uint64_t *id)
+{
+	struct stat st;
+	int r = 0, pfd = openat(fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (pfd < 0)
+		return -errno;
+	if (fstat(pfd, &st) < 0)
+		r = -errno;
+	else
+		*id = (uint64_t)st.st_ino;
+	close(pfd);
+	return r;
+}
+
+/* Do the processes of an own-frozen group stay frozen after this call: is
+ * a freeze that holds it, its own or an ancestor's below the target, made
+ * on purpose?  A freeze by a concurrent call's round is not: that call
+ * thaws it in a moment.  Asked only in a round with a signal the group's
+ * processes would sit on; parents are visited first, and each answer is
+ * kept for the groups below. */
+static int group_held(struct cgkill_op *op, struct cg_group *g)
+{
+	uint32_t *v;
+	int frozen, held, r;
+
+	if (g->depth == 0)
+		return op->was_frozen;
+	r = freeze_own(g->fd, &frozen, &held);
+	if (r == -ENOENT || r == -ENODEV)
+		return 0;	/* removed: nobody left in it */
+	if (r < 0)
+		return r;
+	if (!held && g->depth == 1) {
+		held = op->was_frozen;
+	} else if (!held) {
+		uint64_t parent = 0;
+
+		/* Not known: count it, as before this was asked. */
+		held = 1;
+		if (parent_id(g->fd, &parent) == 0 && idset_has(&op->frozen, parent)) {
+			r = idset_get(&op->frozen, parent, &v);
+			if (r < 0)
+				return r;
+			held = *v == 2;
+		}
+	}
+	r = idset_get(&op->frozen, g->id, &v);
+	if (r < 0)
+		return r;
+	*v = 1 + (uint32_t)held;
+	return held;
+}
+
 static int pass_pid(struct pass *ps, struct cg_group *g, pid_t pid)
 {
 	struct cgkill_op *op = ps->op;
 	enum sig_result res;
 	uint32_t *st;
-	int r, sig = 0, extra = 0;
+	int r, sig = 0, extra = 0, pending = 0;
 
 	if (pid == 0) {	/* outside our pid namespace: cannot be signalled */
 		ps->listed_users++;
 		return 0;
 	}
+	if (pid == ps->self)
+		return pass_self(op);
 	r = idset_get(&op->procs, (uint64_t)pid, &st);
 	if (r < 0)
 		return r;
-	if (*st & P_KTHREAD)
-		return 0;
+	if (*st & P_KTHREAD) {
+		/* Kernel threads are few: one read each tells whether the
+		 * number still is one (a user process never turns into one). */
+		r = sig_still_kthread(pid);
+		if (r == 1)
+			return 0;
+		if (r < 0 && r != -ESRCH)
+			return r;
+		*st = 0;	/* gone, or a user process has the number now */
+		if (r < 0)
+			return 0;
+	}
 	ps->listed_users++;
 	switch (ps->mode) {
 	case PASS_OBSERVE:
@@ -175,6 +271,10 @@ static int pass_pid(struct pass *ps, struct cg_group *g, pid_t pid)
 		if (*st & P_USER)
 			return 0;	/* listed already (a pid shown twice) */
 		break;
+	case PASS_PENDING:
+		if (!(*st & P_SIGNALED) || (*st & P_PENDING))
+			return 0;
+		break;
 	}
 	/* After the kernel's kill, only what it missed is signalled. */
 	if (ps->mode == PASS_ALL && !(*st & P_SIGNALED) &&
@@ -182,6 +282,8 @@ static int pass_pid(struct pass *ps, struct cg_group *g, pid_t pid)
 		r = sig_verify_send_missed(&op->sc, pid, sig, &res);
 	else if (ps->mode == PASS_PROBE)
 		r = sig_verify_probe(&op->sc, pid, &res);
+	else if (ps->held)
+		r = sig_verify_send_pending(&op->sc, pid, sig, extra, &res, &pending);
 	else
 		r = sig_verify_send(&op->sc, pid, sig, extra, &res);
 	if (r < 0)
@@ -203,16 +305,19 @@ static int pass_pid(struct pass *ps, struct cg_group *g, pid_t pid)
 		break;
 	}
 	*st |= P_USER;
+	if (pending) {
+		*st |= P_PENDING;
+		op->rep.frozen_pending++;
+	}
 	if (ps->mode == PASS_LIST)
 		return observe(op, pid, op->o.signal, g->rel);
-	if (ps->mode == PASS_CLASSIFY || ps->mode == PASS_PROBE || (*st & P_SIGNALED))
+	if (ps->mode == PASS_CLASSIFY || ps->mode == PASS_PROBE ||
+	    ps->mode == PASS_PENDING || (*st & P_SIGNALED))
 		return 0;
 	*st |= P_SIGNALED;
 	ps->newly++;
 	op->rep.signaled++;
 	op->stages[op->stage].signaled++;
-	if (g->own_frozen && sig != SIGKILL)
-		op->rep.frozen_pending++;
 	return observe(op, pid, sig, g->rel);
 }
 
@@ -228,6 +333,13 @@ static int pass_group(struct cg_group *g, void *data)
 	r = idset_get(&op->groups, g->id, &unused);
 	if (r < 0)
 		return r;
+	ps->held = ps->mode == PASS_PENDING;
+	if (g->own_frozen && ps->mode == PASS_NEW && ps->sig != SIGKILL) {
+		r = group_held(op, g);
+		if (r < 0)
+			return r;
+		ps->held = r;
+	}
 	n = cg_read_all(g->fd, "cgroup.procs", &op->buf, &op->cap);
 	if (n == -ENOENT || n == -ENODEV)
 		return 0;	/* removed while we walked */
@@ -257,7 +369,9 @@ static int run_pass(struct cgkill_op *op, enum pass_mode mode, int sig,
 {
 	int r;
 
-	*ps = (struct pass){ .op = op, .mode = mode, .sig = sig };
+	*ps = (struct pass){ .op = op, .mode = mode, .sig = sig, .self = getpid() };
+	if (op->frozen.n)
+		idset_clear(&op->frozen);
 	/* Own-frozen descendants matter only for a signal they would sit on. */
 	r = cg_walk(op->tfd, sig && sig != SIGKILL, op->was_frozen, pass_group, ps);
 	op->rep.passes++;
@@ -267,12 +381,47 @@ static int run_pass(struct cgkill_op *op, enum pass_mode mode, int sig,
 	return r < 0 ? r : 0;
 }
 
+/* Just before a write that would freeze or kill the whole target: is the
+ * caller in it after all (moved there since it was checked)?  Narrows, as
+ * far as a process can, the window in which the kernel would freeze or kill
+ * the caller with its target. */
+static int self_check(struct cgkill_op *op)
+{
+	char *self = NULL;
+	int inside;
+
+	if (op->t.has_self || cg_self_path(&self) < 0)
+		return 0;	/* the check at the start stands */
+	inside = cgpath_within(self, op->t.cgpath);
+	free(self);
+	if (!inside)
+		return 0;
+	return pass_self(op);
+}
+
+/* Someone else wrote cgroup.freeze during our round and we left it as they
+ * did: if that is frozen, say so, and who of those we signalled now sits on
+ * the signal. */
+static int count_left_frozen(struct cgkill_op *op, int sig)
+{
+	struct pass ps;
+	int v = 0;
+	char b[8];
+	ssize_t n = cg_read(op->tfd, "cgroup.freeze", b, sizeof(b));
+
+	if (n < 0 || parse_bool(b, (size_t)n, &v) < 0 || !v)
+		return 0;
+	op->rep.flags |= CGKILL_REPORT_FROZEN_BY_OTHER;
+	return sig == SIGKILL ? 0 : run_pass(op, PASS_PENDING, sig, &ps);
+}
+
 /* Freeze, signal every process once per pass until a pass finds nobody
  * new, thaw.  The thaw happens on every path. */
 static int signal_frozen(struct cgkill_op *op, int sig)
 {
+	struct freeze fz = { .watch = -1 };
 	struct pass ps;
-	int froze, r, r2;
+	int r, r2;
 
 	/* No half-done work: a signal a process can handle is only sent if
 	 * every process listed may be sent it (an unprivileged caller may
@@ -282,13 +431,15 @@ static int signal_frozen(struct cgkill_op *op, int sig)
 		if (r < 0)
 			return r;
 	}
-	froze = 0;
+	r = self_check(op);
+	if (r < 0)
+		return r;
 	/* With CGKILL_ALLOW_SELF the caller may be inside: freezing would
 	 * stop the caller itself, so that subtree is signalled unfrozen. */
-	r = op->t.has_self ? 0 : freeze_begin(op->tfd, &froze);
+	r = op->t.has_self ? 0 : freeze_begin(op->tfd, &fz);
 	if (r < 0 && r != -ENOENT)
 		return r;
-	op->was_frozen = !froze && !op->t.has_self && r == 0;
+	op->was_frozen = r == 0 && fz.held;
 	for (int i = 0; i < MAX_PASSES; i++) {
 		size_t known = op->groups.n;
 		uint64_t cpu = thread_cpu_ns();
@@ -301,9 +452,13 @@ static int signal_frozen(struct cgkill_op *op, int sig)
 		if (r < 0 || (ps.newly == 0 && op->groups.n == known))
 			break;
 	}
-	r2 = freeze_end(op->tfd, froze);
-	if (froze)
+	if (fz.froze)
 		op->peek_until = now_ns() + NOTIFY_QUIET_NS;
+	/* The caller found itself inside (thawed by someone, or moved in by
+	 * them while unfrozen): it would stay frozen with the rest. */
+	r2 = freeze_end(op->tfd, &fz, op->self_seen);
+	if (r == 0 && r2 == 0 && fz.foreign)
+		r = count_left_frozen(op, sig);
 	if (r2 < 0) {
 		/* Worse than any error: say it apart from them. */
 		op->rep.thaw_error = r2;
@@ -433,12 +588,16 @@ static int stage_start(struct cgkill_op *op, int idx, int sig)
 	r = -ENOENT;
 	if (sig == SIGKILL && !(op->o.flags & CGKILL_FORCE_FREEZE) &&
 	    !op->native_missing) {
-		r = cg_write(op->tfd, "cgroup.kill", "1");
+		r = self_check(op);
+		if (r < 0)
+			return r;
+		/* The kernel's kill spares nobody: not with the caller inside. */
+		r = op->t.has_self ? -ENOENT : cg_write(op->tfd, "cgroup.kill", "1");
 		if (r == 0)
 			st->method = CGKILL_METHOD_NATIVE;
-		else if (r == -ENOENT)
+		else if (r == -ENOENT && !op->t.has_self)
 			op->native_missing = 1;	/* before Linux 5.14 */
-		else
+		else if (r != -ENOENT)
 			return r;
 	}
 	if (r == -ENOENT) {
@@ -515,7 +674,10 @@ static int step(struct cgkill_op *op)
 		r = events_read(op->evfd, &op->populated, NULL);
 		if (r < 0)
 			return r;
-		if (!op->populated || (only_kthreads && op->rep.kernel_threads))
+		/* Populated, yet no user process listed: kernel threads, or
+		 * the caller itself (CGKILL_ALLOW_SELF), keep it so. */
+		if (!op->populated ||
+		    (only_kthreads && (op->rep.kernel_threads || op->self_seen)))
 			return complete(op);
 		now = now_ns();
 		op->gap = op->gap * 2 > SCAN_MAX_NS ? SCAN_MAX_NS : op->gap * 2;
@@ -755,6 +917,7 @@ CGKILL_EXPORT void cgkill_op_free(struct cgkill_op *op)
 	cg_target_free(&op->t);
 	idset_free(&op->groups);
 	idset_free(&op->procs);
+	idset_free(&op->frozen);
 	pidvec_free(&op->pv);
 	free(op->buf);
 	free(op);

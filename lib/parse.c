@@ -189,6 +189,24 @@ int parse_stat_dying(const char *buf, size_t len, int *dying)
 	return 0;
 }
 
+int parse_stat_exited(const char *buf, size_t len, char *state, int *exited)
+{
+	const char *end = buf + len, *st = stat_field(buf, end, 3);
+	const char *p = stat_field(buf, end, 20), *x = stat_field(buf, end, 52);
+	unsigned long long threads, code;
+
+	if (!st || !p || !x || parse_uint(&p, end, ULLONG_MAX, &threads) < 0 ||
+	    parse_uint(&x, end, ULLONG_MAX, &code) < 0)
+		return -EINVAL;
+	/* A zombie leader counts itself until it is reaped: with threads
+	 * beside it, they live on, unless what ended the leader was a
+	 * signal's group exit (its exit code, 52nd field, names the signal),
+	 * which the others are on their way out of too. */
+	*exited = (*st == 'Z' || *st == 'X') && (threads <= 1 || (code & 0x7f));
+	*state = *st;
+	return 0;
+}
+
 int parse_proc_cgroup(const char *buf, size_t len, char *out, size_t outsz)
 {
 	const char *p = buf, *end = buf + len;
@@ -255,4 +273,56 @@ int cgpath_within(const char *path, const char *base)
 	if (n == 1 && base[0] == '/')
 		return path[0] == '/';
 	return !strncmp(path, base, n) && (path[n] == '\0' || path[n] == '/');
+}
+
+/* The value of "key:" at a line start of /proc/PID/status, after its
+ * blanks.  Name is escaped by the kernel, so no value spans a line and no
+ * comm can forge a line of its own. */
+static const char *status_value(const char *buf, const char *end,
+				const char *key, const char **le)
+{
+	size_t klen = strlen(key);
+	const char *p = buf;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+		*le = nl ? nl : end;
+		if ((size_t)(*le - p) > klen && !memcmp(p, key, klen) && p[klen] == ':') {
+			p += klen + 1;
+			while (p < *le && (*p == '\t' || *p == ' '))
+				p++;
+			return p;
+		}
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	return NULL;
+}
+
+static int status_uint(const char *buf, const char *end, const char *key,
+		       unsigned long long max, unsigned long long *val)
+{
+	const char *le, *p = status_value(buf, end, key, &le);
+
+	if (!p || parse_uint(&p, le, max, val) < 0 || p != le)
+		return -EINVAL;
+	return 0;
+}
+
+int parse_status(const char *buf, size_t len, struct proc_status *st)
+{
+	const char *le, *end = buf + len, *s = status_value(buf, end, "State", &le);
+	unsigned long long tgid, pid, threads;
+
+	if (!s || s == le || status_uint(buf, end, "Tgid", INT_MAX, &tgid) < 0 ||
+	    status_uint(buf, end, "Pid", INT_MAX, &pid) < 0 ||
+	    status_uint(buf, end, "Threads", ULONG_MAX, &threads) < 0)
+		return -EINVAL;
+	st->state = *s;
+	st->tgid = (pid_t)tgid;
+	st->pid = (pid_t)pid;
+	st->threads = (unsigned long)threads;
+	return 0;
 }

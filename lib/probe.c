@@ -1,89 +1,80 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* What this kernel offers, probed rather than guessed from its version. */
-#include <dirent.h>
+/* What this kernel offers, probed rather than guessed from its version,
+ * and without changing anything: no group is ever created to look at.
+ *
+ * cgroup.kill and cgroup.freeze exist on every group but the hierarchy's
+ * root, as cgroup.events does (all three are CFTYPE_NOT_ON_ROOT), so any
+ * group that has cgroup.events tells whether the kernel has the other
+ * two.  The kernel lists them nowhere else: /sys/kernel/cgroup/features
+ * names mount options (nsdelegate, memory_localevents, ...) and
+ * /sys/kernel/cgroup/delegate the files a delegatee may write, neither
+ * cgroup.kill nor cgroup.freeze. */
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <sys/stat.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "cgkill-private.h"
 
-static int first_child(const char *dir)
+static void group_bits(int fd, uint64_t *f)
 {
-	char b[8192];
-	ssize_t n;
-	int fd = -ENOENT, mfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	if (mfd < 0)
-		return -errno;
-	n = getdents64(mfd, b, sizeof(b));
-	for (ssize_t o = 0; o < n && fd < 0;) {
-		struct dirent64 *d = (struct dirent64 *)(b + o);
-
-		o += d->d_reclen;
-		if (d->d_type == DT_DIR && d->d_name[0] != '.')
-			fd = openat(mfd, d->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	}
-	close(mfd);
-	return fd;
+	if (faccessat(fd, "cgroup.kill", F_OK, 0) == 0)
+		*f |= CGKILL_FEATURE_KILL;
+	if (faccessat(fd, "cgroup.freeze", F_OK, 0) == 0)
+		*f |= CGKILL_FEATURE_FREEZE;
 }
 
-/* A group of the probe's own, for a hierarchy whose root has no child yet
- * (a fresh machine), so the probe still answers from the files the kernel
- * creates rather than from its version number. The caller removes it
- * once it has looked: a removed group's files are gone at once. */
-static int own_child(const char *dir, char *path, size_t size)
+/* The bits of fd (closed) if it is a group other than the root: 1, else
+ * 0 and nothing learned. */
+static int nonroot_bits(int fd, uint64_t *f)
 {
-	int fd, n = snprintf(path, size, "%s/cgkill-probe-%d-%d", dir,
-			     (int)getpid(), (int)gettid());
+	int found = fd >= 0 && faccessat(fd, "cgroup.events", F_OK, 0) == 0;
 
-	if (n < 0 || (size_t)n >= size)
-		return -ENAMETOOLONG;
-	if (mkdir(path, 0755) < 0)
-		return -errno;
-	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0) {
-		fd = -errno;
-		rmdir(path);
-	}
-	return fd;
+	if (found)
+		group_bits(fd, f);
+	if (fd >= 0)
+		close(fd);
+	return found;
 }
 
-/* The root group has neither cgroup.kill nor cgroup.freeze: look at the
- * caller's own group, or else at any child of the root, or else at a
- * child made for the purpose (its path left in made, else made is ""). */
-static int any_group(char *made, size_t size)
+/* Any group but the hierarchy's root: the caller's own, else the root of
+ * the first cgroup2 mount (not the hierarchy's root in a cgroup namespace),
+ * else a child of it.  When none exists (the hierarchy is its root alone,
+ * a machine before any manager made a group), nothing can be learned
+ * without making one, which a probe must not do: both bits stay clear. */
+static void any_group_bits(uint64_t *f)
 {
 	struct cg_mount m = { 0 };
-	char *self = NULL;
-	int fd = -ENOENT, r = cg_mount_first(&m);
+	char *self = NULL, *names = NULL;
+	size_t len = 0;
+	int mfd, found = 0;
 
-	made[0] = '\0';
-	if (r < 0)
-		return r;
-	if (cg_self_path(&self) == 0 && self[1])
-		fd = cgkill_open(self, CGKILL_OPEN_CGROUP_PATH);
-	if (fd < 0)
-		fd = first_child(m.target);
-	if (fd == -ENOENT) {
-		fd = own_child(m.target, made, size);
-		if (fd < 0)
-			made[0] = '\0';
+	if (cg_self_path(&self) == 0) {
+		found = nonroot_bits(cg_open(self, CGKILL_OPEN_CGROUP_PATH), f);
+		free(self);
 	}
-	free(self);
+	if (found || cg_mount_first(&m) < 0)
+		return;
+	mfd = open(m.target, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	cg_mount_free(&m);
-	return fd;
+	if (mfd < 0)
+		return;
+	found = nonroot_bits(openat(mfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), f);
+	if (!found && cg_list_children(mfd, &names, &len) == 0)
+		for (size_t o = 0; o < len && !found; o += strlen(names + o) + 1)
+			found = nonroot_bits(openat(mfd, names + o, O_RDONLY |
+						    O_DIRECTORY | O_NOFOLLOW |
+						    O_CLOEXEC), f);
+	free(names);
+	close(mfd);
 }
 
 static int probe(int dirfd, uint64_t *features)
 {
-	char made[PATH_MAX] = "";
 	uint64_t f = 0, id;
 	pid_t ppid;
-	int fd, pidfd;
+	int pidfd;
 
 	if (!features || dirfd < -1)
 		return -EINVAL;
@@ -94,17 +85,10 @@ static int probe(int dirfd, uint64_t *features)
 			f |= CGKILL_FEATURE_PIDFD_INFO;
 		close(pidfd);
 	}
-	fd = dirfd >= 0 ? dirfd : any_group(made, sizeof(made));
-	if (fd >= 0) {
-		if (faccessat(fd, "cgroup.kill", F_OK, 0) == 0)
-			f |= CGKILL_FEATURE_KILL;
-		if (faccessat(fd, "cgroup.freeze", F_OK, 0) == 0)
-			f |= CGKILL_FEATURE_FREEZE;
-		if (fd != dirfd)
-			close(fd);
-	}
-	if (made[0])
-		rmdir(made);	/* empty and fresh: nothing keeps it busy */
+	if (dirfd >= 0)
+		group_bits(dirfd, &f);
+	else
+		any_group_bits(&f);
 	*features = f;
 	return 0;
 }

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <linux/ioctl.h>
 #include <linux/types.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +39,11 @@ int cgk_pidfd_open(pid_t pid)
 	char path[32];
 	long fd = syscall(SYS_pidfd_open, pid, 0);
 
+	/* A thread that leads no thread group: EINVAL from older kernels;
+	 * recent ones say ENOENT as a hint that the pid is one (and ESRCH
+	 * once it is gone). */
+	if (fd < 0 && errno == ENOENT)
+		return -EINVAL;
 	if (fd >= 0 || errno != ENOSYS)
 		return fd < 0 ? -errno : (int)fd;
 	/* Before Linux 5.3 (and under tools that do not know the call) a
@@ -198,8 +204,54 @@ static int verify(struct sig_ctx *c, int pidfd, pid_t pid, enum sig_result *res,
 
 enum { VS_SKIP_DYING = 1, VS_PROBE = 2 };
 
+/* After the send, while the pidfd still pins the process: does it sit on
+ * the signal until a thaw?  A process in the freezer's trap takes a fatal
+ * signal at once (the kernel turns it into a group SIGKILL:
+ * complete_signal()), one still on its way into the trap does not, and
+ * core-dumping signals, traced processes and a signal blocked by one thread
+ * but not another have rules of their own: so the kernel's verdict is read
+ * back rather than guessed from the dispositions (SigCgt, SigIgn, SigBlk).
+ * It shows as SIGKILL pending, then as an exiting process, then as one
+ * whose threads have all exited: none of these is pending.  A process that
+ * runs (R) is between two of these states or on its way into the trap: it
+ * is looked at again, briefly, until it settles. */
+#define SETTLE_TRIES 64
+
+static int send_pending(int pidfd, pid_t pid, int *pending)
+{
+	char buf[1024], state = 0;
+	int dying = 0, exited = 0, r = 0;
+
+	for (int i = 0; i < SETTLE_TRIES; i++) {
+		ssize_t n = proc_read(pid, "stat", buf, sizeof(buf));
+
+		if (n < 0) {
+			r = (int)n;
+			break;
+		}
+		if (parse_stat_dying(buf, (size_t)n, &dying) < 0 ||
+		    parse_stat_exited(buf, (size_t)n, &state, &exited) < 0) {
+			r = -EIO;
+			break;
+		}
+		if (dying || exited || state != 'R')
+			break;
+		sched_yield();
+	}
+	/* Alive after the reads: what was read was its own. */
+	if (r == 0)
+		r = cgk_pidfd_signal(pidfd, pid, 0);
+	if (r == 0)
+		*pending = !dying && !exited;
+	if (r == -ESRCH) {
+		*pending = 0;
+		r = 0;
+	}
+	return r;
+}
+
 static int verify_send(struct sig_ctx *c, pid_t pid, int sig, int extra,
-		       int how, enum sig_result *res)
+		       int how, enum sig_result *res, int *pending)
 {
 	int r, kthread, dying = -1, pidfd = cgk_pidfd_open(pid);
 
@@ -225,6 +277,8 @@ static int verify_send(struct sig_ctx *c, pid_t pid, int sig, int extra,
 		*res = SIG_GONE;
 		r = 0;
 	}
+	if (r == 0 && *res == SIG_SENT && pending)
+		r = send_pending(pidfd, pid, pending);
 	close(pidfd);
 	return r;
 }
@@ -232,16 +286,30 @@ static int verify_send(struct sig_ctx *c, pid_t pid, int sig, int extra,
 int sig_verify_send(struct sig_ctx *c, pid_t pid, int sig, int extra,
 		    enum sig_result *res)
 {
-	return verify_send(c, pid, sig, extra, 0, res);
+	return verify_send(c, pid, sig, extra, 0, res, NULL);
+}
+
+int sig_verify_send_pending(struct sig_ctx *c, pid_t pid, int sig, int extra,
+			    enum sig_result *res, int *pending)
+{
+	*pending = 0;
+	return verify_send(c, pid, sig, extra, 0, res, pending);
 }
 
 int sig_verify_send_missed(struct sig_ctx *c, pid_t pid, int sig,
 			   enum sig_result *res)
 {
-	return verify_send(c, pid, sig, 0, VS_SKIP_DYING, res);
+	return verify_send(c, pid, sig, 0, VS_SKIP_DYING, res, NULL);
 }
 
 int sig_verify_probe(struct sig_ctx *c, pid_t pid, enum sig_result *res)
 {
-	return verify_send(c, pid, 0, 0, VS_PROBE, res);
+	return verify_send(c, pid, 0, 0, VS_PROBE, res, NULL);
+}
+
+int sig_still_kthread(pid_t pid)
+{
+	int kthread, r = proc_stat(pid, &kthread, NULL);
+
+	return r < 0 ? r : kthread;
 }

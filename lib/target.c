@@ -104,20 +104,35 @@ int cg_open(const char *path, unsigned int flags)
 	return r;
 }
 
+/* Every group, the root too, has cgroup.procs for as long as it exists;
+ * a removed one has no files at all.  Not the text of its link: removal
+ * appends " (deleted)" to it, and so may anyone to a group's own name. */
+int cg_removed(int dirfd)
+{
+	if (faccessat(dirfd, "cgroup.procs", F_OK, 0) == 0)
+		return 0;
+	return errno == ENOENT ? 1 : -errno;
+}
+
 static int fd_path(int fd, char **out)
 {
 	char proc[64], buf[PATH_MAX];
-	static const char deleted[] = " (deleted)";
 	ssize_t n;
+	int r;
 
 	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
-	n = readlink(proc, buf, sizeof(buf) - 1);
+	n = readlink(proc, buf, sizeof(buf));
 	if (n < 0)
 		return -errno;
+	if ((size_t)n >= sizeof(buf))
+		return -ENAMETOOLONG;	/* cut short: a prefix names another group */
 	buf[n] = '\0';
-	if ((size_t)n > sizeof(deleted) - 1 &&
-	    !strcmp(buf + n - (sizeof(deleted) - 1), deleted))
-		return -ENOENT;
+	/* Asked after the read: a group there now was there when its path
+	 * was read (removal is for good), so the text is a path, whatever
+	 * its name ends with. */
+	r = cg_removed(fd);
+	if (r)
+		return r < 0 ? r : -ENOENT;
 	if (buf[0] != '/')
 		return -ENOENT;	/* outside our root: cannot be named */
 	*out = strdup(buf);
@@ -163,7 +178,8 @@ int cg_target_check(int dirfd, uint64_t flags, struct cg_target *t)
 	if (faccessat(dirfd, "cgroup.events", F_OK, 0) < 0) {
 		if (errno != ENOENT)
 			return -errno;
-		return faccessat(dirfd, "cgroup.procs", F_OK, 0) == 0 ? -EPERM : -ENOENT;
+		r = cg_removed(dirfd);
+		return r < 0 ? r : r ? -ENOENT : -EPERM;
 	}
 	r = fd_path(dirfd, &t->fspath);
 	if (r < 0)

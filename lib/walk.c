@@ -1,7 +1,17 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* Walking a subtree by directory fds (openat on each child), parents first.
- * Only one fd per level is open, so a 1000-wide tree needs no more fds than
- * a chain; names are read with getdents64 so nothing is glued into paths. */
+/* Walking a subtree by directory fds (openat on each child), parents first,
+ * with a hook as each group is left once its descendants are done (which
+ * is what removal needs).  Names are read with getdents64, so nothing is
+ * glued into paths and no path is longer than one name.
+ *
+ * A tenant can make a chain as deep as it likes (cgroup.max.depth is
+ * unlimited by default), so nothing here grows with the depth but heap:
+ * the walk is a loop over a stack of frames on the heap, and only the
+ * WALK_OPEN_LEVELS deepest frames hold their fd.  A deeper walk closes the
+ * fd of the frame that many levels up, and opens it again through ".." of
+ * its child once it gets back to it: cgroup2 refuses rename(2), so ".." of
+ * a group is the group it was created in, even after either is removed.
+ * A shallow tree, the common case, never closes or reopens anything. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -12,24 +22,30 @@
 
 #include "cgkill-private.h"
 
+/* Deeper than any tree a service manager makes, few enough fds to stay far
+ * from any RLIMIT_NOFILE. */
+#define WALK_OPEN_LEVELS 16
+
 struct frame {
-	int fd;
+	int fd;		/* -1 while closed for being far above */
+	dev_t dev;	/* to recognise the group when reopened */
+	ino_t ino;
+	const char *name;	/* in the parent frame's names; NULL: target */
 	char *names;	/* NUL-separated child names */
 	size_t len, off;
 	size_t rel_len;	/* length of this group's rel path */
 	int own_frozen;
-	int depth;
 };
 
 struct walker {
-	struct frame *st;
+	const struct walk_spec *s;
+	struct frame *st;	/* st[i] is at depth i */
 	size_t n, cap;
 	char *rel;
 	size_t rel_cap;
-	int want_freeze;
 };
 
-static int list_children(int fd, char **names, size_t *len)
+int cg_list_children(int fd, char **names, size_t *len)
 {
 	char buf[8192];
 	size_t cap = 0;
@@ -58,6 +74,7 @@ static int list_children(int fd, char **names, size_t *len)
 				if (!nn) {
 					free(*names);
 					*names = NULL;
+					*len = 0;
 					return -ENOMEM;
 				}
 				*names = nn;
@@ -100,10 +117,10 @@ static int rel_set(struct walker *w, size_t at, const char *name)
 }
 
 /* Visit the group at fd (owned), then push it to descend into. */
-static int visit(struct walker *w, int fd, size_t rel_len, int depth,
-		 int inherited_frozen, walk_fn fn, void *data)
+static int visit(struct walker *w, int fd, const char *name, size_t rel_len,
+		 int inherited_frozen)
 {
-	struct cg_group g = { .fd = fd, .rel = w->rel, .depth = depth };
+	struct cg_group g = { .fd = fd, .rel = w->rel, .depth = (int)w->n };
 	struct frame *f;
 	struct stat st;
 	int r;
@@ -116,7 +133,7 @@ static int visit(struct walker *w, int fd, size_t rel_len, int depth,
 	 * PIDFD_GET_INFO reports. */
 	g.id = (uint64_t)st.st_ino;
 	g.own_frozen = inherited_frozen;
-	if (w->want_freeze && depth > 0 && !g.own_frozen) {
+	if (w->s->want_freeze && w->n > 0 && !g.own_frozen) {
 		char b[8];
 		int v = 0;
 		ssize_t n = cg_read(fd, "cgroup.freeze", b, sizeof(b));
@@ -124,9 +141,11 @@ static int visit(struct walker *w, int fd, size_t rel_len, int depth,
 		if (n >= 0 && parse_bool(b, (size_t)n, &v) == 0)
 			g.own_frozen = v;
 	}
-	r = fn(&g, data);
-	if (r < 0)
-		goto fail;
+	if (w->s->enter) {
+		r = w->s->enter(&g, w->s->data);
+		if (r < 0)
+			goto fail;
+	}
 	if (w->n == w->cap) {
 		size_t cap = w->cap ? w->cap * 2 : 16;
 		struct frame *ns = realloc(w->st, cap * sizeof(*ns));
@@ -139,24 +158,67 @@ static int visit(struct walker *w, int fd, size_t rel_len, int depth,
 		w->cap = cap;
 	}
 	f = &w->st[w->n];
-	r = list_children(fd, &f->names, &f->len);
+	r = cg_list_children(fd, &f->names, &f->len);
 	if (r < 0)
 		goto fail;
 	f->fd = fd;
+	f->dev = st.st_dev;
+	f->ino = st.st_ino;
+	f->name = name;
 	f->off = 0;
 	f->rel_len = rel_len;
 	f->own_frozen = g.own_frozen;
-	f->depth = depth;
 	w->n++;
-	return 1;
+	if (w->n > WALK_OPEN_LEVELS) {
+		struct frame *far = &w->st[w->n - 1 - WALK_OPEN_LEVELS];
+
+		if (far->fd >= 0) {
+			close(far->fd);
+			far->fd = -1;
+		}
+	}
+	return 0;
 fail:
 	close(fd);
 	return r;
 }
 
-int cg_walk(int dirfd, int want_freeze, int frozen, walk_fn fn, void *data)
+/* Done with the deepest frame: pop it, with its parent's fd open again,
+ * and run the leave hook on it. */
+static int leave(struct walker *w)
 {
-	struct walker w = { .want_freeze = want_freeze };
+	struct frame *f = &w->st[w->n - 1], *p = w->n > 1 ? f - 1 : NULL;
+	int r = 0;
+
+	if (p && p->fd < 0) {
+		struct stat st;
+		int fd = openat(f->fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+		if (fd < 0) {
+			r = -errno;
+		} else if (fstat(fd, &st) < 0) {
+			r = -errno;
+			close(fd);
+		} else if (st.st_dev != p->dev || st.st_ino != p->ino) {
+			/* Moved elsewhere: cgroup2 forbids it, but this is
+			 * never to act on a directory outside the subtree. */
+			r = -ESTALE;
+			close(fd);
+		} else {
+			p->fd = fd;
+		}
+	}
+	close(f->fd);
+	free(f->names);
+	w->n--;
+	if (r == 0 && p && w->s->leave)
+		r = w->s->leave(p->fd, f->name, w->s->data);
+	return r;
+}
+
+int cg_walk_spec(int dirfd, const struct walk_spec *s)
+{
+	struct walker w = { .s = s };
 	int fd, r, count = 0;
 
 	/* A fresh open file description: getdents64 moves its offset, and
@@ -169,7 +231,7 @@ int cg_walk(int dirfd, int want_freeze, int frozen, walk_fn fn, void *data)
 		close(fd);
 		return r;
 	}
-	r = visit(&w, fd, 0, 0, frozen, fn, data);
+	r = visit(&w, fd, NULL, 0, s->frozen);
 	if (r < 0)
 		goto out;
 	count = 1;
@@ -180,9 +242,9 @@ int cg_walk(int dirfd, int want_freeze, int frozen, walk_fn fn, void *data)
 		int cfd;
 
 		if (f->off >= f->len) {
-			close(f->fd);
-			free(f->names);
-			w.n--;
+			r = leave(&w);
+			if (r < 0)
+				goto out;
 			continue;
 		}
 		name = f->names + f->off;
@@ -201,7 +263,7 @@ int cg_walk(int dirfd, int want_freeze, int frozen, walk_fn fn, void *data)
 			close(cfd);
 			goto out;
 		}
-		r = visit(&w, cfd, rl, f->depth + 1, f->own_frozen, fn, data);
+		r = visit(&w, cfd, name, rl, f->own_frozen);
 		if (r < 0)
 			goto out;
 		count++;
@@ -210,10 +272,23 @@ int cg_walk(int dirfd, int want_freeze, int frozen, walk_fn fn, void *data)
 out:
 	while (w.n) {
 		w.n--;
-		close(w.st[w.n].fd);
+		if (w.st[w.n].fd >= 0)
+			close(w.st[w.n].fd);
 		free(w.st[w.n].names);
 	}
 	free(w.st);
 	free(w.rel);
 	return r;
+}
+
+int cg_walk(int dirfd, int want_freeze, int frozen, walk_fn fn, void *data)
+{
+	const struct walk_spec s = {
+		.enter = fn,
+		.data = data,
+		.want_freeze = want_freeze,
+		.frozen = frozen,
+	};
+
+	return cg_walk_spec(dirfd, &s);
 }

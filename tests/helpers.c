@@ -490,6 +490,101 @@ static void wait_empty(const char *group, int ms)
 		close(fd);
 }
 
+/* Remove every directory below dir, leaves first, whatever the test left
+ * there, recorded or not: down by name, back up by "..", two fds at a time
+ * and no recursion, so neither a 2000-deep chain nor its paths (far beyond
+ * PATH_MAX) are an obstacle.  Each directory is listed whole before any of
+ * it is removed, so removing never makes the listing skip an entry. */
+static void remove_below(const char *dir)
+{
+	char **down = NULL;	/* names on the way from dir to cur */
+	size_t depth = 0, cap = 0;
+	int cur = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	while (cur >= 0) {
+		char *names = NULL, *busy = NULL, *name;
+		size_t len = 0, ncap = 0;
+		int lfd = openat(cur, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		DIR *d = lfd >= 0 ? fdopendir(lfd) : NULL;
+		struct dirent *e;
+		int fd;
+
+		if (!d) {
+			if (lfd >= 0)
+				close(lfd);
+			break;
+		}
+		while ((e = readdir(d))) {
+			size_t l = strlen(e->d_name) + 1;
+
+			if (e->d_type != DT_DIR || !strcmp(e->d_name, ".") ||
+			    !strcmp(e->d_name, ".."))
+				continue;
+			if (len + l > ncap) {
+				char *nn;
+
+				ncap = ncap * 2 + l + 256;
+				nn = realloc(names, ncap);
+				assert_non_null(nn);
+				names = nn;
+			}
+			memcpy(names + len, e->d_name, l);
+			len += l;
+		}
+		closedir(d);
+		/* Remove the empty ones; go down into the first that is not. */
+		for (size_t o = 0; o < len; o += strlen(names + o) + 1)
+			if (unlinkat(cur, names + o, AT_REMOVEDIR) < 0 &&
+			    errno != ENOENT && !busy)
+				busy = strdup(names + o);
+		free(names);
+		if (busy) {
+			fd = openat(cur, busy, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+				    O_CLOEXEC);
+			if (fd < 0) {
+				free(busy);
+				if (errno == ENOENT)
+					continue;
+				break;
+			}
+			if (depth == cap) {
+				char **nd;
+
+				cap = cap * 2 + 64;
+				nd = realloc(down, cap * sizeof(*down));
+				assert_non_null(nd);
+				down = nd;
+			}
+			down[depth++] = busy;
+			close(cur);
+			cur = fd;
+			continue;
+		}
+		if (!depth)
+			break;	/* nothing left below dir */
+		/* cur is empty now: up, and remove it. */
+		fd = openat(cur, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		close(cur);
+		cur = fd;
+		name = down[--depth];
+		for (int t = 0; cur >= 0 && t < 100 &&
+		     unlinkat(cur, name, AT_REMOVEDIR) < 0 && errno == EBUSY; t++)
+			usleep(10000);
+		if (cur >= 0 && faccessat(cur, name, F_OK, AT_SYMLINK_NOFOLLOW) == 0) {
+			fprintf(stderr, "cleanup: cannot remove %s (%zu below %s)\n",
+				name, depth + 1, dir);
+			free(name);
+			break;
+		}
+		free(name);
+	}
+	if (cur >= 0)
+		close(cur);
+	while (depth)
+		free(down[--depth]);
+	free(down);
+}
+
 void cgt_cleanup(void)
 {
 	char path[8192], buf[64];
@@ -533,6 +628,7 @@ void cgt_cleanup(void)
 			kill(spawned[i], SIGKILL);
 	n_spawned = 0;
 	wait_empty(parent, 10000);
+	remove_below(parent);
 	for (int i = n_groups - 1; i >= 0; i--) {
 		for (int t = 0; t < 100 && rmdir(groups[i]) < 0 && errno == EBUSY; t++)
 			usleep(10000);

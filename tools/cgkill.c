@@ -13,7 +13,6 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <linux/magic.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -22,7 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/statfs.h>
 #include <unistd.h>
 
 #include <cgkill.h>
@@ -382,27 +380,21 @@ static void report_error(const char *name, int err, const char *why)
 }
 
 /*
- * A path that exists on cgroup2 is a file system path; anything else is a
- * cgroup path.  A path that exists elsewhere and names no cgroup is not a
- * cgroup2 directory, which says more than "No such file or directory".
+ * A path that exists is a file system path, and must be a cgroup2
+ * directory: "cgkill /tmp" fails (not a cgroup2 directory), it never
+ * kills a group whose cgroup path happens to be /tmp.  Only a path that
+ * does not exist is read as a cgroup path.  lstat(): a dangling symbolic
+ * link exists too, and cgkill_open() refuses any link.
  */
 static int open_target(const char *arg, bool *as_cgroup_path)
 {
-	struct statfs sfs;
-	bool exists = false;
-	int fd;
+	struct stat st;
 
 	*as_cgroup_path = false;
-	if (statfs(arg, &sfs) == 0) {
-		if (sfs.f_type == CGROUP2_SUPER_MAGIC)
-			return cgkill_open(arg, 0);
-		exists = true;
-	}
+	if (lstat(arg, &st) == 0 || errno != ENOENT)
+		return cgkill_open(arg, 0);
 	*as_cgroup_path = true;
-	fd = cgkill_open(arg, CGKILL_OPEN_CGROUP_PATH);
-	if (fd == -ENOENT && exists)
-		return -EMEDIUMTYPE;
-	return fd;
+	return cgkill_open(arg, CGKILL_OPEN_CGROUP_PATH);
 }
 
 /* cgkill_fd(), with signals let in only between the library's calls. */

@@ -53,6 +53,7 @@ name=cgkill-tool-test-$$
 P=$mnt/$name
 pids=
 made_parent=0
+made_dir=0
 failed=0
 tmp=
 
@@ -88,6 +89,10 @@ cleanup() {
 				sleep 0.01
 			done
 		done
+	fi
+	if [ "$made_dir" = 1 ]; then
+		rmdir "/$name/e" 2>/dev/null
+		rmdir "/$name" || echo "cleanup: cannot remove /$name" >&2
 	fi
 	[ -n "$tmp" ] && rm -rf "$tmp"
 }
@@ -382,6 +387,34 @@ else
 	echo "the mount's root is $mnt_root: cgroup paths not checked"
 	run -q "$P/c"
 	reap 137 "$c1" "$c2"
+fi
+
+# -- a path that exists is never read as a cgroup path -----------------------
+# An ordinary directory (here /tmp's kind) is not a cgroup2 directory.
+run -n "$tmp"
+expect_rc 1 "a directory off cgroup2"
+[ "$err" = "cgkill: $tmp: not a cgroup2 directory: Wrong medium type" ] ||
+	fail "off cgroup2: stderr: $err"
+
+# The same with a group at that cgroup path: the cgroup path /$name/e
+# names our group $P/e, and an ordinary directory /$name/e on the root
+# file system makes the same string a path that exists.  cgkill must
+# refuse it, and the process in $P/e must live.
+if [ "$mnt_root" = / ] && [ ! -e "/$name" ] && mkdir "/$name" 2>/dev/null; then
+	made_dir=1
+	mkdir "/$name/e" || fail "mkdir /$name/e"
+	start e; e1=$started
+	run "/$name/e"
+	expect_rc 1 "an existing directory named as a cgroup path"
+	[ "$err" = "cgkill: /$name/e: not a cgroup2 directory: Wrong medium type" ] ||
+		fail "existing directory: stderr: $err"
+	all_alive "an existing directory named as a cgroup path" "$e1"
+	run -q "$P/e"
+	expect_rc 0 "the group itself, by its file system path"
+	reap 137 "$e1"
+else
+	echo "no /$name of ours on the root file system: a cgroup path shadowed" \
+		"by a directory not checked"
 fi
 
 # -- several targets: the worst outcome wins ---------------------------------

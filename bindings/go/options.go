@@ -54,7 +54,7 @@ type Options struct {
 	// DryRun lists the processes and signals none (CGKILL_DRY_RUN).
 	DryRun bool
 	// AllowSelf accepts a target that contains the calling process,
-	// which is then signalled with the rest (CGKILL_ALLOW_SELF).
+	// which is never signalled: the rest is (CGKILL_ALLOW_SELF).
 	AllowSelf bool
 	// Remove removes every group of the subtree, leaves first, once it
 	// is empty (CGKILL_REMOVE).

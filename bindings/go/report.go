@@ -69,6 +69,9 @@ type Report struct {
 	Escalated  bool // the escalation sent SIGKILL
 	Removed    bool // Remove removed the subtree, the target included
 	ThawFailed bool // the target is left frozen (ErrLeftFrozen)
+	// FrozenByOther: someone else froze the target during the round,
+	// and it is left frozen as they want.
+	FrozenByOther bool
 
 	FirstSignal syscall.Signal // the signal of the first stage
 	LastSignal  syscall.Signal // the signal of the last stage; 0 in a dry run
@@ -78,7 +81,7 @@ type Report struct {
 	KernelThreads uint64 // kernel threads seen, never signalled
 	Cgroups       uint64 // groups in the subtree, as the largest pass saw
 	Passes        uint64 // listing passes over the subtree
-	FrozenPending uint64 // signalled in a group frozen by someone else
+	FrozenPending uint64 // signalled, waiting for a thaw of a group frozen on purpose
 
 	Elapsed time.Duration // from the start of the operation to its end
 
@@ -99,6 +102,7 @@ func reportFrom(c *C.struct_cgkill_report, stages []Stage) Report {
 		Escalated:     f&C.CGKILL_REPORT_ESCALATED != 0,
 		Removed:       f&C.CGKILL_REPORT_REMOVED != 0,
 		ThawFailed:    f&C.CGKILL_REPORT_THAW_FAILED != 0,
+		FrozenByOther: f&C.CGKILL_REPORT_FROZEN_BY_OTHER != 0,
 		FirstSignal:   syscall.Signal(c.first_signal),
 		LastSignal:    syscall.Signal(c.last_signal),
 		LastMethod:    Method(c.last_method),

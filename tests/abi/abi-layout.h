@@ -49,6 +49,7 @@ ABI_CHECK(report_timed_out_flag, CGKILL_REPORT_TIMED_OUT == 4);
 ABI_CHECK(report_escalated_flag, CGKILL_REPORT_ESCALATED == 8);
 ABI_CHECK(report_removed_flag, CGKILL_REPORT_REMOVED == 16);
 ABI_CHECK(report_thaw_failed_flag, CGKILL_REPORT_THAW_FAILED == 32);
+ABI_CHECK(report_frozen_by_other_flag, CGKILL_REPORT_FROZEN_BY_OTHER == 64);
 ABI_CHECK(struct_size_max, CGKILL_STRUCT_SIZE_MAX == 4096);
 ABI_CHECK(opts_size_ver0, CGKILL_OPTS_SIZE_VER0 == 48);
 ABI_CHECK(report_size_ver0, CGKILL_REPORT_SIZE_VER0 == 80);

@@ -80,7 +80,10 @@ static bool fails(enum fault_kind kind, const char *fn, const char *path)
 		return false;
 	if (fault.kind == FAULT_FUNC ? strcmp(fault.fn, fn) != 0 : fault.kind != kind)
 		return false;
-	if (fault.kind == FAULT_FD && fault.path && (!path || !ends_with(path, fault.path)))
+	/* "/cgroup" matches a path ending so, and "cgroup" opened at a
+	 * directory fd (a /proc/PID fd's files). */
+	if (fault.kind == FAULT_FD && fault.path &&
+	    (!path || (!ends_with(path, fault.path) && strcmp(path, fault.path + 1))))
 		return false;
 	errno = fault.err;
 	return true;
@@ -453,6 +456,7 @@ struct child {
 	enum cgk_call call;
 	const char *join;	/* move into this group first, as root */
 	bool mount_ns;		/* in a private mount namespace */
+	bool cgroup_ns;		/* in a cgroup namespace rooted at .join */
 	bool nobody;		/* then as uid and gid 65534 */
 	void (*on_sync)(void);	/* run by the parent at child_sync() */
 };
@@ -483,6 +487,8 @@ static void child_sync(void)
 static int child_setup(const struct child *c)
 {
 	if (c->join && write_file(c->join, "cgroup.procs", "0") < 0)
+		return -1;
+	if (c->cgroup_ns && unshare(CLONE_NEWCGROUP) < 0)
 		return -1;
 	if (c->mount_ns && (unshare(CLONE_NEWNS) < 0 ||
 			    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0))
@@ -966,6 +972,29 @@ static int sc_inside(enum cgk_call call)
 	return run_child(&(struct child){ inside_body, call, .join = self_group });
 }
 
+/* The caller moved into the target while its operation waits: a rescan
+ * finds it there, and never signals it. */
+static const char *joined_group;
+
+static int joins_body(enum cgk_call call)
+{
+	struct cgkill_opts o = opts(SIGTERM, 0);
+	struct cgkill_op *op = start_op(joined_group, &o);
+
+	if (op && write_file(joined_group, "cgroup.procs", "0") < 0) {
+		cgkill_op_free(op);
+		return SETUP_FAILED;
+	}
+	return drive_and_free(call, op);
+}
+
+static int sc_caller_joins(enum cgk_call call)
+{
+	joined_group = cgt_mkgroup("joins");
+	cgt_spawn(joined_group, CGT_IGNORE_ALL);	/* keeps the wait going */
+	return run_child(&(struct child){ joins_body, call, .join = NULL });
+}
+
 /* A member whose only thread was moved into a threaded child group. */
 static int sc_threaded(enum cgk_call call)
 {
@@ -1003,11 +1032,30 @@ static int sc_removed(enum cgk_call call)
 		r = do_call(call, &t, &o);
 		close(fd);
 		return r;
-	default:	/* a zombie whose group was removed: "... (deleted)" */
-		t = TARGET(.pid = exited_child(g));
-		remove_group(g);
-		return do_call(call, &t, &o);
+	default:	/* a zombie of a removed group is ESRCH (see
+			   tests/hostile/test-identity.c) */
+		return SETUP_FAILED;
 	}
+}
+
+/* A process of ours in a sibling of the group at the root of the caller's
+ * cgroup namespace: its /proc/PID/cgroup reads "/../outside". */
+static struct target outside_target;
+
+static int outside_body(enum cgk_call call)
+{
+	struct cgkill_opts o = opts(SIGKILL, CGKILL_DRY_RUN);
+
+	return do_call(call, &outside_target, &o);
+}
+
+static int sc_outside_cgroup_ns(enum cgk_call call)
+{
+	const char *ns = cgt_mkgroup("nsroot");
+
+	outside_target = plain("outside");
+	return run_child(&(struct child){ outside_body, call, .join = ns,
+					  .cgroup_ns = true });
 }
 
 /* With CGKILL_REMOVE, someone else removes the emptied group just before
@@ -1275,7 +1323,8 @@ static const struct scenario scenarios[] = {
 	ROW(OPEN_PIDFD, EBADF, sc_not_a_fd, "the fd of a regular file"),
 	ROW(OPEN_PIDFD, ESRCH, sc_gone, "the pidfd of a reaped child"),
 	ROW(OPEN_PIDFD, EPERM, sc_not_ours_to_signal, "nobody, a process of root's"),
-	ROW(OPEN_PIDFD, ENOENT, sc_removed, "a zombie whose group was removed"),
+	ROW(OPEN_PIDFD, ENOENT, sc_outside_cgroup_ns,
+	    "a process outside the caller's cgroup namespace"),
 	ROW(OPEN_PIDFD, EACCES, sc_no_access, "nobody, in a group below a 0700 directory"),
 	ROW(OPEN_PIDFD, EMEDIUMTYPE, sc_overmounted_dir,
 	    "a tmpfs over the way to the group, a directory in it"),
@@ -1294,7 +1343,8 @@ static const struct scenario scenarios[] = {
 	ROW(OPEN_PID, EINVAL, sc_bad_argument, "pid 0"),
 	ROW(OPEN_PID, ESRCH, sc_gone, "the pid of a reaped child"),
 	ROW(OPEN_PID, EPERM, sc_not_ours_to_signal, "nobody, a process of root's"),
-	ROW(OPEN_PID, ENOENT, sc_removed, "a zombie whose group was removed"),
+	ROW(OPEN_PID, ENOENT, sc_outside_cgroup_ns,
+	    "a process outside the caller's cgroup namespace"),
 	ROW(OPEN_PID, EACCES, sc_no_access, "nobody, in a group below a 0700 directory"),
 	ROW(OPEN_PID, EMEDIUMTYPE, sc_overmounted_dir,
 	    "a tmpfs over the way to the group, a directory in it"),
@@ -1364,7 +1414,8 @@ static const struct scenario scenarios[] = {
 	ROW(PID, EACCES, sc_no_access, "nobody, in a group below a 0700 directory"),
 	ROW(PID, EDEADLK, sc_inside, "the caller itself"),
 	ROW(PID, EOPNOTSUPP, sc_threaded, "a process in a threaded group"),
-	ROW(PID, ENOENT, sc_removed, "a zombie whose group was removed"),
+	ROW(PID, ENOENT, sc_outside_cgroup_ns,
+	    "a process outside the caller's cgroup namespace"),
 	ROW(PID, ENODEV, sc_removed_meanwhile, "removed before the write to cgroup.kill"),
 	ROW(PID, ENOMEDIUM, sc_no_cgroup2_mount, "no cgroup2 mount"),
 	ROW(PID, ENOSYS, sc_no_timerfd, "no timerfd_create (injected)"),
@@ -1390,7 +1441,8 @@ static const struct scenario scenarios[] = {
 	ROW(PIDFD, EACCES, sc_no_access, "nobody, in a group below a 0700 directory"),
 	ROW(PIDFD, EDEADLK, sc_inside, "the caller itself"),
 	ROW(PIDFD, EOPNOTSUPP, sc_threaded, "a process in a threaded group"),
-	ROW(PIDFD, ENOENT, sc_removed, "a zombie whose group was removed"),
+	ROW(PIDFD, ENOENT, sc_outside_cgroup_ns,
+	    "a process outside the caller's cgroup namespace"),
 	ROW(PIDFD, ENODEV, sc_removed_meanwhile, "removed before the write to cgroup.kill"),
 	ROW(PIDFD, ENOMEDIUM, sc_no_cgroup2_mount, "no cgroup2 mount"),
 	ROW(PIDFD, ENOSYS, sc_no_timerfd, "no timerfd_create (injected)"),
@@ -1431,6 +1483,7 @@ static const struct scenario scenarios[] = {
 	    "nobody, the escalation cannot write cgroup.kill"),
 	ROW(OP_PROCESS, EPERM, sc_late_arrival,
 	    "nobody, a process of root's joins after the start"),
+	ROW(OP_PROCESS, EDEADLK, sc_caller_joins, "the caller moved into the target"),
 	ROW(OP_PROCESS, ENOENT, sc_removed_first,
 	    "CGKILL_REMOVE, someone else removes the group first"),
 	ROW(OP_PROCESS, ENODEV, sc_removed_meanwhile,
@@ -1449,6 +1502,7 @@ static const struct scenario scenarios[] = {
 	ROW(OP_WAIT, EACCES, sc_escalation_forbidden,
 	    "nobody, the escalation cannot write cgroup.kill"),
 	ROW(OP_WAIT, EPERM, sc_late_arrival, "nobody, a process of root's joins after the start"),
+	ROW(OP_WAIT, EDEADLK, sc_caller_joins, "the caller moved into the target"),
 	ROW(OP_WAIT, ENOENT, sc_removed_first,
 	    "CGKILL_REMOVE, someone else removes the group first"),
 	ROW(OP_WAIT, ENODEV, sc_removed_meanwhile,

@@ -116,6 +116,7 @@ class Report:
     escalated: bool  # SIGKILL was sent after the grace period
     removed: bool  # remove=True removed the subtree
     thaw_failed: bool  # the target was left frozen (see thaw_error)
+    frozen_by_other: bool  # frozen by someone else during the round, left so
     first_signal: Optional[SignalValue]
     last_signal: Optional[SignalValue]  # None in a dry run
     last_method: Method
@@ -123,7 +124,7 @@ class Report:
     kernel_threads: int  # kernel threads seen, never signalled
     cgroups: int  # groups the largest pass visited
     passes: int  # listing passes over the subtree
-    frozen_pending: int  # signalled while frozen by their own group
+    frozen_pending: int  # signalled, waiting for a thaw of a group frozen on purpose
     elapsed_ns: int  # from the start of the operation to its end
     remove_error: int  # remove=True: 0, or the errno of the removal
     thaw_error: int  # with thaw_failed: the errno of the failed thaw
@@ -155,6 +156,7 @@ class Report:
                    escalated=bool(flags & _cgkill.REPORT_ESCALATED),
                    removed=bool(flags & _cgkill.REPORT_REMOVED),
                    thaw_failed=bool(flags & _cgkill.REPORT_THAW_FAILED),
+                   frozen_by_other=bool(flags & _cgkill.REPORT_FROZEN_BY_OTHER),
                    first_signal=_signal_of(raw["first_signal"]),
                    last_signal=_signal_of(raw["last_signal"]),
                    last_method=_method_of(raw["last_method"]),
