@@ -11,10 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "cgkill-private.h"
+#include "syscalls.h"
 
 void cg_mount_free(struct cg_mount *m)
 {
@@ -93,9 +93,6 @@ int cg_mount_first(struct cg_mount *m)
 	return mount_find(NULL, m);
 }
 
-#ifndef SYS_statmount
-#define SYS_statmount 457	/* the same number on every architecture */
-#endif
 #ifndef STATX_MNT_ID_UNIQUE
 #define STATX_MNT_ID_UNIQUE 0x4000U
 #endif

@@ -10,10 +10,10 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "cgkill-private.h"
+#include "syscalls.h"
 
 void cg_target_free(struct cg_target *t)
 {
