@@ -9,9 +9,9 @@
  * Every library call, and the poll() of a blocking wait, runs with the GIL
  * released: a kill that waits seconds for a group to empty stalls no other
  * Python thread.  The blocking wait is the loop of cgkill_op_wait(), done
- * here so that a signal (Ctrl-C) reaches its Python handler: poll() returns
- * EINTR, the handler runs with the GIL held, and an exception it raises
- * ends the wait; the caller then frees the operation, and nothing is left
+ * here so that a signal (Ctrl-C) reaches its Python handler within 100 ms
+ * (poll() returns EINTR, or its timeout, and the handler runs with the GIL
+ * held), and an exception it raises ends the wait; the caller then frees the operation, and nothing is left
  * frozen since a freeze round never outlasts a library call.
  */
 #define PY_SSIZE_T_CLEAN
@@ -22,6 +22,9 @@
 #include <unistd.h>
 
 #include <cgkill.h>
+
+/* The longest a blocking wait sleeps before it looks for Python signals. */
+#define WAIT_SLICE_MS 100
 
 /* One operation; the library wants it used by one thread at a time, and a
  * call runs without the GIL, so `busy` (read and written with the GIL held)
@@ -305,17 +308,17 @@ static PyObject *op_wait(OpObject *o, PyObject *unused)
 		err = 0;
 		o->busy = 1;
 		Py_BEGIN_ALLOW_THREADS
-		while ((r = cgkill_op_process(o->op, &rep)) == CGKILL_RUNNING) {
-			if (poll(&pfd, 1, -1) < 0) {
-				err = errno;
-				break;
-			}
-		}
+		r = cgkill_op_process(o->op, &rep);
+		/* A signal that lands inside the library (which retries its
+		 * own EINTR) interrupts no poll(): the timeout bounds how late
+		 * its Python handler runs. */
+		if (r == CGKILL_RUNNING && poll(&pfd, 1, WAIT_SLICE_MS) < 0)
+			err = errno;
 		Py_END_ALLOW_THREADS
 		o->busy = 0;
 		if (r != CGKILL_RUNNING)
 			return outcome(o, r, &rep);
-		if (err != EINTR)
+		if (err && err != EINTR)
 			return set_error(-err, NULL);
 		/* A handler may raise, or even close this operation. */
 		if (PyErr_CheckSignals() < 0 || !op_usable(o))
