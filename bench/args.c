@@ -51,6 +51,14 @@ void usage(FILE *f)
 		"                   observer (JSON only; not the default options)\n"
 		"  --spawners K     processes spawning a population in parallel (default\n"
 		"                   1: in a VM parallel forks were slower)\n"
+		"  --reports        only the cost of the 1.1 reports: raw, native, with\n"
+		"                   CGKILL_SURVIVORS, with CGKILL_VICTIMS (N: the first\n"
+		"                   --n, default 10000; G: the first --groups, default 100)\n"
+		"  --memory-back    only the time until a killed group's memory is back:\n"
+		"                   raw, native, native and fallback with\n"
+		"                   CGKILL_RELEASE_MEMORY, unstarved and starved (default\n"
+		"                   9 runs; --svg: memory over time after the kill)\n"
+		"  --mb-n N, --mb-mib M  its processes and MiB each (default 16 x 128)\n"
 		"Exit status: 0 done, 1 a measurement failed, 2 usage, 77 no writable\n"
 		"cgroup2 (1 if CGKILL_REQUIRE_CGROUP=1).\n",
 		BOMB_CAP_MAX, BOMB_CAP_MAX);
@@ -61,6 +69,7 @@ int parse_args(int argc, char **argv, struct opts *o)
 	enum {
 		O_REPS = 256, O_N, O_GROUPS, O_BOMB, O_NOBOMB, O_CAP, O_JSON,
 		O_SVG, O_QUICK, O_MEM, O_NOMEM, O_SC, O_NOSC, O_HELP, O_SPAWNERS, O_METHODS, O_TRACE,
+		O_REPORTS, O_MEMBACK, O_MB_N, O_MB_MIB,
 	};
 	static const struct option lo[] = {
 		{ "reps", required_argument, NULL, O_REPS },
@@ -80,6 +89,10 @@ int parse_args(int argc, char **argv, struct opts *o)
 		{ "spawners", required_argument, NULL, O_SPAWNERS },
 		{ "methods", required_argument, NULL, O_METHODS },
 		{ "trace-signals", no_argument, NULL, O_TRACE },
+		{ "reports", no_argument, NULL, O_REPORTS },
+		{ "memory-back", no_argument, NULL, O_MEMBACK },
+		{ "mb-n", required_argument, NULL, O_MB_N },
+		{ "mb-mib", required_argument, NULL, O_MB_MIB },
 		{ NULL, 0, NULL, 0 },
 	};
 	long gl[MAX_LIST];
@@ -178,6 +191,22 @@ int parse_args(int argc, char **argv, struct opts *o)
 		}
 		case O_TRACE:
 			o->trace_signals = true;
+			break;
+		case O_REPORTS:
+			o->reports = true;
+			break;
+		case O_MEMBACK:
+			o->memback = true;
+			break;
+		case O_MB_N:
+			o->mb_n = strtol(optarg, &end, 10);
+			if (*end || o->mb_n < 1 || o->mb_n > 1024)
+				return -EINVAL;
+			break;
+		case O_MB_MIB:
+			o->mb_mib = strtol(optarg, &end, 10);
+			if (*end || o->mb_mib < 1 || o->mb_mib > 65536)
+				return -EINVAL;
 			break;
 		case O_HELP:
 			usage(stdout);

@@ -71,6 +71,9 @@ struct opts {
 	int spawners;	/* parallel spawners, 0: one */
 	bool use[M_COUNT];	/* methods to run */
 	bool trace_signals;	/* observer timing the library's signals */
+	bool reports;	/* --reports: the 1.1 reports' cost, nothing else */
+	bool memback;	/* --memory-back: time until the memory is back */
+	long mb_n, mb_mib;	/* its processes and MiB each, 0: default */
 	int syscalls;	/* -1: default */
 };
 
@@ -247,6 +250,17 @@ int memory_mode(struct ctx *cx, long n, struct memres *res, int *nres);
 bool have_strace(void);
 /* Print (and write as JSON) the calls per process of the fallback. */
 int syscall_mode(struct ctx *cx);
+
+/* ---- reports.c: survivors and victims ------------------------------------ */
+
+/* raw, native, native + CGKILL_SURVIVORS, native + CGKILL_VICTIMS. */
+int reports_mode(struct ctx *cx);
+
+/* ---- memback.c: time until the memory is back ---------------------------- */
+
+/* raw, native, native + CGKILL_RELEASE_MEMORY, fallback + the same, on
+ * processes that touched memory, unstarved and starved. */
+int memback_mode(struct ctx *cx);
 
 /* ---- setup.c: set-up ----------------------------------------------------- */
 

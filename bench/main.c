@@ -310,7 +310,7 @@ int main(int argc, char **argv)
 			cx.clone3_ok ? "clone3" : "fork");
 
 	print_load("at start", cx.json);
-	r = run(&cx);
+	r = cx.o.memback ? memback_mode(&cx) : cx.o.reports ? reports_mode(&cx) : run(&cx);
 	print_load("at end", cx.json);
 	ret = r < 0 ? 1 : 0;
 	if (g_stop)

@@ -48,7 +48,7 @@ extern "C" {
 /* ---- version (version.c) ------------------------------------------------- */
 
 #define CGKILL_VERSION_MAJOR 1
-#define CGKILL_VERSION_MINOR 0
+#define CGKILL_VERSION_MINOR 1
 #define CGKILL_VERSION_PATCH 0
 /* True when the header is at least version a.b.c. */
 #define CGKILL_CHECK_VERSION(a, b, c) \
@@ -96,6 +96,14 @@ enum {
 #define CGKILL_SIGCONT		(1ULL << 3) /* follow the signal with SIGCONT */
 #define CGKILL_ESCALATE		(1ULL << 4) /* SIGKILL what is left after grace_ms */
 #define CGKILL_REMOVE		(1ULL << 5) /* rmdir the emptied subtree */
+/* Since 1.1: */
+#define CGKILL_SURVIVORS	(1ULL << 6) /* list who is left at the end,
+					       whatever the result (always
+					       done on CGKILL_TIMEOUT) */
+#define CGKILL_VICTIMS		(1ULL << 7) /* list each process this call
+					       killed, with how it ended */
+#define CGKILL_RELEASE_MEMORY	(1ULL << 8) /* with SIGKILL: reap the victims'
+					       memory (process_mrelease) */
 
 /* struct cgkill_proc.flags */
 #define CGKILL_PROC_DRY_RUN	(1U << 0) /* listed, not signalled */
@@ -137,8 +145,13 @@ struct cgkill_opts {
 	int64_t grace_ms;	/* CGKILL_ESCALATE: wait before SIGKILL */
 	CGKILL_PTR_SLOT(cgkill_observer_fn, observer);	/* optional */
 	CGKILL_PTR_SLOT(void *, userdata);		/* passed to observer */
+	/* VER1 (1.1) */
+	uint32_t max_survivors;	/* 0: CGKILL_MAX_SURVIVORS_DEFAULT */
+	uint32_t max_victims;	/* CGKILL_VICTIMS: 0, no limit */
 };
 #define CGKILL_OPTS_SIZE_VER0 48
+#define CGKILL_OPTS_SIZE_VER1 56
+#define CGKILL_MAX_SURVIVORS_DEFAULT 64
 
 /*
  * Fill @opts with the defaults: SIGKILL, 10 s timeout, no flags, and the
@@ -177,6 +190,10 @@ enum {
 #define CGKILL_REPORT_FROZEN_BY_OTHER (1U << 6) /* someone else froze the
 						   target during our round:
 						   left frozen as they want */
+#define CGKILL_REPORT_NO_MRELEASE (1U << 7) /* CGKILL_RELEASE_MEMORY, but
+					       process_mrelease is missing or
+					       refused: the victims freed
+					       their memory themselves */
 
 /*
  * Filled when a kill call returns a positive result, and when it fails
@@ -206,8 +223,19 @@ struct cgkill_report {
 	uint64_t elapsed_ns;	/* from the start of the operation to its end */
 	int32_t remove_error;	/* CGKILL_REMOVE: 0, or -errno of the removal */
 	int32_t thaw_error;	/* with CGKILL_REPORT_THAW_FAILED: -errno */
+	/* VER1 (1.1) */
+	uint32_t n_survivors;	/* listed: cgkill_op_get_survivor() */
+	uint32_t n_victims;	/* listed: cgkill_op_get_victim() */
+	uint64_t survivors;	/* user processes left at the end, listed or
+				   not (0 unless listed or timed out) */
+	uint64_t hidden;	/* pid 0 entries: outside the caller's pid
+				   namespace, never signalled or listed */
+	uint64_t memory_released_bytes;	/* CGKILL_RELEASE_MEMORY */
+	uint64_t memory_released_ns;	/* when that was done, since the
+					   start, as elapsed_ns */
 };
 #define CGKILL_REPORT_SIZE_VER0 80
+#define CGKILL_REPORT_SIZE_VER1 120
 
 /* One signalling stage: the first signal, then SIGKILL after escalation. */
 struct cgkill_stage {
@@ -219,6 +247,66 @@ struct cgkill_stage {
 	uint64_t started_ns;	/* since the call started */
 };
 #define CGKILL_STAGE_SIZE_VER0 32
+
+/* ---- survivors and victims (survivors.c, victims.c), since 1.1 ----------- */
+
+/* struct cgkill_survivor.why: what explains that it is still there */
+#define CGKILL_WHY_FROZEN	(1U << 0) /* its group or an ancestor is
+					     frozen (cgroup.freeze) */
+#define CGKILL_WHY_TRACED	(1U << 1) /* ptrace-stopped (tracer: who) */
+#define CGKILL_WHY_STOPPED	(1U << 2) /* stopped by a signal (state T) */
+#define CGKILL_WHY_UNINTERRUPTIBLE (1U << 3) /* state D: see wchan */
+#define CGKILL_WHY_DYING	(1U << 4) /* a fatal signal is pending or it is
+					     exiting: stuck on its way out */
+#define CGKILL_WHY_ZOMBIE_LEADER (1U << 5) /* the leader exited, threads live */
+
+/* struct cgkill_survivor.disposition: of the last stage's signal */
+enum {
+	CGKILL_DISP_DEFAULT = 0,
+	CGKILL_DISP_BLOCKED = 1,
+	CGKILL_DISP_IGNORED = 2,
+	CGKILL_DISP_CAUGHT = 3,
+};
+
+/* A user process still in the subtree when the operation ended. */
+struct cgkill_survivor {
+	uint32_t size;		/* set by caller */
+	int32_t pid;		/* in the caller's pid namespace */
+	char comm[16];		/* NUL-terminated */
+	uint32_t threads;
+	uint32_t why;		/* CGKILL_WHY_* */
+	int32_t tracer;		/* TracerPid, 0: not traced */
+	int32_t signal;		/* the signal disposition is about */
+	uint32_t state;		/* the letter of /proc/PID/stat: 'R', 'S',
+				   'D', 'T', 't', 'Z', 'X' */
+	uint32_t disposition;	/* CGKILL_DISP_* of signal */
+	char wchan[64];		/* what it waits in, "" if unknown */
+	/* group relative to the target, "" for the target itself; valid
+	 * until the operation is freed */
+	CGKILL_PTR_SLOT(const char *, cgroup);
+};
+#define CGKILL_SURVIVOR_SIZE_VER0 120
+
+/* struct cgkill_victim.flags */
+#define CGKILL_VICTIM_EXITED	(1U << 0) /* exit_signal/exit_code known */
+#define CGKILL_VICTIM_NATIVE	(1U << 1) /* killed by the kernel's
+					     cgroup.kill, pinned before it */
+#define CGKILL_VICTIM_BEFORE	(1U << 2) /* it exited on its own before the
+					     signal reached it */
+
+/* A process this call killed (CGKILL_VICTIMS). */
+struct cgkill_victim {
+	uint32_t size;		/* set by caller */
+	int32_t pid;		/* in the caller's pid namespace */
+	char comm[16];		/* NUL-terminated */
+	int32_t signal;		/* the signal this call sent it */
+	uint32_t flags;		/* CGKILL_VICTIM_* */
+	int32_t exit_signal;	/* the signal it died of, 0: it exited */
+	int32_t exit_code;	/* with exit_signal 0: its exit status */
+	/* group relative to the target; valid until the operation is freed */
+	CGKILL_PTR_SLOT(const char *, cgroup);
+};
+#define CGKILL_VICTIM_SIZE_VER0 48
 
 /* ---- opening a target (target.c, pid.c) ---------------------------------- */
 
@@ -263,6 +351,12 @@ int cgkill_op_wait(struct cgkill_op *op, struct cgkill_report *report);
 /* Stage @idx (0 .. report.n_stages - 1) of the operation so far. */
 int cgkill_op_get_stage(const struct cgkill_op *op, uint32_t idx,
 			struct cgkill_stage *stage);
+/* Since 1.1: survivor or victim @idx (0 .. report.n_survivors or
+ * n_victims - 1) of a finished operation. */
+int cgkill_op_get_survivor(const struct cgkill_op *op, uint32_t idx,
+			   struct cgkill_survivor *survivor);
+int cgkill_op_get_victim(const struct cgkill_op *op, uint32_t idx,
+			 struct cgkill_victim *victim);
 /* Cancel if unfinished and free; NULL is a no-op.  The freezer is only
  * ever set within one call, so nothing is left frozen. */
 void cgkill_op_free(struct cgkill_op *op);

@@ -159,10 +159,23 @@ enum sig_result {
 	SIG_KTHREAD,	/* a kernel thread: never signalled */
 	SIG_DYING,	/* already being killed: not signalled again */
 };
+/* What victims.c keeps of a process it is about to signal (or pin). */
+struct vic_pin {
+	int pidfd;		/* -1: none kept */
+	int before;		/* its pidfd polled readable: it had exited */
+	uint32_t same;		/* 1 + index of its record from an earlier
+				   signal of this call, or 0 */
+	char comm[16];
+};
 struct sig_ctx {
 	const struct idset *groups;	/* ids of the subtree's groups */
 	const char *cgpath;		/* target path, for the /proc route */
 	int use_info;			/* PIDFD_GET_INFO available: 1, 0, -1 unknown */
+	/* CGKILL_VICTIMS: a process sent a signal (not 0) keeps its pidfd
+	 * in kept, read by vic_pin_read() before the send; the caller takes
+	 * it (kept.pidfd -1 when there is none).  NULL: not asked. */
+	struct victims *keep;
+	struct vic_pin kept;
 };
 /* Open a pidfd for pid, check it is a user process inside the subtree, then
  * send sig (0: check only) and extra (0: none). */
@@ -175,6 +188,15 @@ int sig_verify_send_missed(struct sig_ctx *c, pid_t pid, int sig,
 			   enum sig_result *res);
 /* Verify, then send signal 0: -EPERM when the caller may not signal it. */
 int sig_verify_probe(struct sig_ctx *c, pid_t pid, enum sig_result *res);
+/* Verify only, and keep the pidfd in c->kept as if it were signalled
+ * (victims.c pins the subtree before the kernel's kill). */
+int sig_verify_pin(struct sig_ctx *c, pid_t pid, enum sig_result *res);
+/* Verify pid and give its pidfd in *pidfd (-1 unless *res is SIG_SENT:
+ * a user process inside the subtree); signals nothing. */
+int sig_pin_open(struct sig_ctx *c, pid_t pid, enum sig_result *res, int *pidfd);
+/* Verify again the process pinned by pidfd (SIG_GONE once it exited). */
+int sig_verify_pidfd(struct sig_ctx *c, int pidfd, pid_t pid,
+		     enum sig_result *res);
 /* As sig_verify_send() (sig 0: verify only), then, for a process in a
  * frozen group: does it sit on the signal until a thaw (1), or did the
  * signal end it at once, the kernel's shortcut for fatal signals (0)? */
@@ -248,6 +270,8 @@ enum cgk_call {
 	CGK_CALL_OP_GET_FD,
 	CGK_CALL_OP_GET_STAGE,
 	CGK_CALL_PROBE,
+	CGK_CALL_OP_GET_SURVIVOR,
+	CGK_CALL_OP_GET_VICTIM,
 	CGK_CALL_COUNT,
 };
 /* r unchanged when in the call's set (or not an error), else -EIO. */
@@ -266,6 +290,11 @@ int op_wait(struct cgkill_op *op, struct cgkill_report *report, int cs);
 /* End an unfinished operation with err, as a failure during the wait. */
 int op_abort(struct cgkill_op *op, int err, struct cgkill_report *report);
 int op_by_observer(const struct cgkill_op *op);
+/* The survivors and victims of an operation (NULL: none listed). */
+struct survivors;
+struct victims;
+void op_lists(const struct cgkill_op *op, struct survivors **s,
+	      struct victims **v);
 /* kill_fd() on a group opened for the call (or its -errno), closed after,
  * even when the thread is cancelled in the wait. */
 int kill_opened(int fd, const struct cgkill_opts *opts,
@@ -301,6 +330,109 @@ static inline int again(int err)
  * signalled, so a test can race the library deterministically. */
 extern void (*cgkill_test_listed)(const pid_t *pids, size_t n);
 #endif
+
+/* ---- strpool.c, survivors.c, victims.c: the reports of 1.1 --------------- */
+/* Strings that live as long as the operation, for the cgroup fields. */
+struct strpool {
+	char **v;
+	size_t n, cap;
+};
+/* A copy of s until strpool_free(); the last one again for the same
+ * string (callers add group by group).  NULL: ENOMEM. */
+const char *strpool_add(struct strpool *p, const char *s);
+void strpool_free(struct strpool *p);
+
+struct survivors;
+/* What the survivors walk needs of the operation. */
+struct surv_in {
+	int tfd;		/* the target */
+	const char *cgpath;	/* its cgroup path, for the /proc route */
+	int use_info;		/* PIDFD_GET_INFO may be asked */
+	int sig;		/* the last stage's signal */
+	uint32_t max;		/* opts.max_survivors (0: the default) */
+};
+/* Walk the subtree and describe every user process in it, up to max;
+ * counts in *s even when it fails (what was read is kept). */
+int survivors_collect(struct survivors **s, const struct surv_in *in);
+void survivors_free(struct survivors *s);
+/* Listed, all user processes, kernel threads, pid 0 entries. */
+void survivors_counts(const struct survivors *s, uint32_t *listed,
+		      uint64_t *total, uint64_t *kthreads, uint64_t *hidden);
+/* Pure parsers of /proc/PID/status and /proc/PID/stat for a survivor. */
+struct surv_status {
+	pid_t tracer;
+	unsigned long threads;
+	uint64_t pending, blocked, ignored, caught;	/* bit sig - 1 */
+};
+int surv_parse_status(const char *buf, size_t len, struct surv_status *st);
+/* comm (NUL-terminated, at most 15 bytes) and state of /proc/PID/stat. */
+int surv_parse_stat(const char *buf, size_t len, char comm[16], char *state);
+
+struct victims;
+int victims_new(struct victims **v, uint32_t max);
+void victims_free(struct victims *v);
+uint32_t victims_count(const struct victims *v);
+/* Read what a victim record wants of pidfd (pid) before it is signalled,
+ * whether it is a process v recorded already and, if ask_exited, whether
+ * it has exited. */
+void vic_pin_read(struct victims *v, struct vic_pin *pin, int pidfd, pid_t pid,
+		  int ask_exited);
+/* Record that this call sent sig to pid, pinned by pin (its pidfd is
+ * taken, kept or closed, and pin->pidfd set to -1 on every path).
+ * flags: CGKILL_VICTIM_NATIVE.  The same process again (a later stage)
+ * updates its record. */
+int victims_add(struct victims *v, struct vic_pin *pin, pid_t pid, int sig,
+		const char *rel, uint32_t flags);
+/* CGKILL_VICTIMS on the native path: freeze, pin every process, write
+ * cgroup.kill, thaw, record them and call observe for each. */
+struct vic_native {
+	int tfd;
+	struct sig_ctx *sc;
+	struct idset *groups;		/* the subtree's group ids, grown */
+	struct cgkill_report *rep;	/* passes, cgroups, hidden, thaw */
+	struct cgkill_stage *stage;
+	int (*observe)(void *arg, pid_t pid, int sig, const char *rel);
+	void *arg;
+	int froze;			/* out: we froze and thawed it */
+};
+#define VIC_SELF 1	/* victims_native(): the caller was listed inside */
+/* 0: killed; VIC_SELF (nothing killed, thawed); CGKILL_LEFT_FROZEN
+ * (killed, the thaw failed: rep says why); -ENOENT: no cgroup.kill;
+ * or -errno. */
+int victims_native(struct victims *v, struct vic_native *n);
+
+/* ---- mrelease.c: CGKILL_RELEASE_MEMORY ----------------------------------- */
+struct mrel;
+struct mrel_ctx {
+	int tfd;			/* the target */
+	struct sig_ctx *sc;		/* verifies each process */
+	struct idset *groups;		/* the subtree's group ids, grown */
+	/* A victim killed by its pidfd before the kernel's kill (to be
+	 * counted and observed); an error stops the operation. */
+	int (*sent)(void *arg, pid_t pid, const char *rel);
+	void *arg;
+};
+int mrel_new(struct mrel **m, const struct mrel_ctx *c);
+void mrel_free(struct mrel *m);
+/* Before the kill of a SIGKILL stage: pin every user process of the
+ * subtree, read its RSS (largest first) and the target's memory.current,
+ * and decide whether to kill-and-reap.  Never fails the kill: what cannot
+ * be pinned is not reaped. */
+void mrel_pin(struct mrel *m);
+/* Kill-and-reap the largest, one at a time, before the kernel's kill
+ * (only when the CPUs are busy); an error is the observer's. */
+int mrel_pairs(struct mrel *m);
+/* The fallback's round sent SIGKILL to pid: reaped at once if pairing. */
+void mrel_signalled(struct mrel *m, pid_t pid);
+/* After the kill: reap until @until; 1 while some are left.  The engine
+ * gives it this much of each call (one reap cannot be split). */
+#define MREL_SLICE_NS 10000000ULL
+int mrel_slice(struct mrel *m, uint64_t until);
+int mrel_pending(const struct mrel *m);
+/* memory_released_*, CGKILL_REPORT_NO_MRELEASE; @empty: the subtree
+ * emptied, so what is left to reap is gone. */
+void mrel_report(struct mrel *m, int empty, uint64_t t0,
+		 struct cgkill_report *rep);
 
 /* ---- time ---------------------------------------------------------------- */
 uint64_t now_ns(void);

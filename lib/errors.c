@@ -53,6 +53,9 @@ static const int op_process_errs[] = { PROCESS_ERRS, 0 };
 static const int op_get_fd_errs[] = { EINVAL, 0 };
 static const int op_get_stage_errs[] = { EINVAL, E2BIG, ENOENT, 0 };
 static const int probe_errs[] = { EINVAL, 0 };
+/* As cgkill_op_get_stage(). */
+static const int op_get_survivor_errs[] = { EINVAL, E2BIG, ENOENT, 0 };
+static const int op_get_victim_errs[] = { EINVAL, E2BIG, ENOENT, 0 };
 
 static const struct {
 	const char *name;
@@ -71,6 +74,8 @@ static const struct {
 	[CGK_CALL_OP_GET_FD] = { "cgkill_op_get_fd", op_get_fd_errs },
 	[CGK_CALL_OP_GET_STAGE] = { "cgkill_op_get_stage", op_get_stage_errs },
 	[CGK_CALL_PROBE] = { "cgkill_probe", probe_errs },
+	[CGK_CALL_OP_GET_SURVIVOR] = { "cgkill_op_get_survivor", op_get_survivor_errs },
+	[CGK_CALL_OP_GET_VICTIM] = { "cgkill_op_get_victim", op_get_victim_errs },
 };
 
 const int *cgk_call_errors(enum cgk_call call, const char **name)

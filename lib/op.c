@@ -102,6 +102,9 @@ struct cgkill_op {
 	uint64_t remove_until, remove_next;
 	int was_frozen;	/* the target was frozen on purpose before the round */
 	int self_seen;	/* the caller was listed (CGKILL_ALLOW_SELF) */
+	struct survivors *surv;	/* survivors.c: read as it ends, if at all */
+	struct victims *vic;	/* victims.c: CGKILL_VICTIMS */
+	struct mrel *mr;	/* mrelease.c: CGKILL_RELEASE_MEMORY */
 };
 
 struct pass {
@@ -111,6 +114,7 @@ struct pass {
 	uint64_t listed_users;	/* listed and not known kernel threads */
 	uint64_t newly;		/* signalled for the first time this stage */
 	uint64_t groups;
+	uint64_t hidden;	/* pid 0 entries listed */
 	pid_t self;		/* the caller, as cgroup.procs shows it to us */
 	int held;		/* the group's processes sit on the signal
 				   (own-frozen on purpose, not SIGKILL) */
@@ -229,6 +233,7 @@ static int pass_pid(struct pass *ps, struct cg_group *g, pid_t pid)
 
 	if (pid == 0) {	/* outside our pid namespace: cannot be signalled */
 		ps->listed_users++;
+		ps->hidden++;
 		return 0;
 	}
 	if (pid == ps->self)
@@ -288,6 +293,12 @@ static int pass_pid(struct pass *ps, struct cg_group *g, pid_t pid)
 		r = sig_verify_send(&op->sc, pid, sig, extra, &res);
 	if (r < 0)
 		return r;
+	/* CGKILL_VICTIMS: signalled, with its pidfd kept (signal.c). */
+	if (op->sc.kept.pidfd >= 0) {
+		r = victims_add(op->vic, &op->sc.kept, pid, sig, g->rel, 0);
+		if (r < 0)
+			return r;
+	}
 	switch (res) {
 	case SIG_DYING:
 		*st |= P_USER;
@@ -318,7 +329,11 @@ static int pass_pid(struct pass *ps, struct cg_group *g, pid_t pid)
 	ps->newly++;
 	op->rep.signaled++;
 	op->stages[op->stage].signaled++;
-	return observe(op, pid, sig, g->rel);
+	r = observe(op, pid, sig, g->rel);
+	/* CGKILL_RELEASE_MEMORY on a busy machine: reaped right now. */
+	if (r == 0 && op->mr && sig == SIGKILL)
+		mrel_signalled(op->mr, pid);
+	return r;
 }
 
 static int pass_group(struct cg_group *g, void *data)
@@ -378,7 +393,37 @@ static int run_pass(struct cgkill_op *op, enum pass_mode mode, int sig,
 	op->stages[op->stage].passes++;
 	if (ps->groups > op->rep.cgroups)
 		op->rep.cgroups = ps->groups;
+	if (ps->hidden > op->rep.hidden)
+		op->rep.hidden = ps->hidden;
 	return r < 0 ? r : 0;
+}
+
+/* CGKILL_VICTIMS: the kernel's kill with every process pinned before it
+ * (victims.c); the observer sees each. */
+static int observe_victim(void *arg, pid_t pid, int sig, const char *rel)
+{
+	return observe(arg, pid, sig, rel);
+}
+
+static int pass_self(struct cgkill_op *op);
+
+static int native_victims(struct cgkill_op *op)
+{
+	struct vic_native n = {
+		.tfd = op->tfd, .sc = &op->sc, .groups = &op->groups, .rep = &op->rep,
+		.stage = &op->stages[op->stage], .observe = observe_victim, .arg = op,
+	};
+	int r = victims_native(op->vic, &n);
+
+	if (n.froze)
+		op->peek_until = now_ns() + NOTIFY_QUIET_NS;
+	if (r == VIC_SELF) {	/* found inside: never the kernel's kill */
+		r = pass_self(op);
+		return r < 0 ? r : -ENOENT;
+	}
+	if (r == CGKILL_LEFT_FROZEN)
+		op->stages[op->stage].method = CGKILL_METHOD_NATIVE;
+	return r;
 }
 
 /* Just before a write that would freeze or kill the whole target: is the
@@ -479,8 +524,38 @@ static int arm_timer(struct cgkill_op *op, uint64_t at)
 	return timerfd_settime(op->timerfd, TFD_TIMER_ABSTIME, &its, NULL) < 0 ? -errno : 0;
 }
 
+/* Survivors are read on a timeout, or when asked (whatever the result):
+ * never on a success nobody asked about.  What fails to be read is left
+ * out; the result stays the kill's. */
+static void end_lists(struct cgkill_op *op, int result)
+{
+	struct surv_in in = {
+		.tfd = op->tfd, .cgpath = op->t.cgpath, .use_info = op->sc.use_info,
+		.sig = op->rep.n_stages ? op->rep.last_signal : op->o.signal,
+		.max = op->o.max_survivors,
+	};
+	uint64_t kthreads = 0, hidden = 0;
+
+	op->rep.n_victims = victims_count(op->vic);
+	if (op->tfd < 0 || (result != CGKILL_TIMEOUT &&
+			    !(op->o.flags & CGKILL_SURVIVORS)))
+		return;
+	if (op->populated || result != CGKILL_DONE)
+		survivors_collect(&op->surv, &in);
+	survivors_counts(op->surv, &op->rep.n_survivors, &op->rep.survivors,
+			 &kthreads, &hidden);
+	/* The same ones the passes counted, seen again. */
+	if (kthreads > op->rep.kernel_threads)
+		op->rep.kernel_threads = kthreads;
+	if (hidden > op->rep.hidden)
+		op->rep.hidden = hidden;
+}
+
 static int finish(struct cgkill_op *op, int result)
 {
+	end_lists(op, result);
+	if (op->mr)
+		mrel_report(op->mr, !op->populated, op->t0, &op->rep);
 	op->state = ST_DONE;
 	op->result = result;
 	if (op->populated)
@@ -508,6 +583,8 @@ static int schedule(struct cgkill_op *op, uint64_t now)
 
 	if (now < op->peek_until && now + PEEK_NS < at)
 		at = now + PEEK_NS;
+	if (op->mr && mrel_pending(op->mr))
+		at = now;	/* the next slice of reaping: at once */
 	return arm_timer(op, at);
 }
 
@@ -585,14 +662,23 @@ static int stage_start(struct cgkill_op *op, int idx, int sig)
 	for (size_t i = 0; i < op->procs.cap; i++)
 		op->procs.vals[i] &= ~P_SIGNALED;
 
+	if (sig == SIGKILL && op->mr)
+		mrel_pin(op->mr);	/* CGKILL_RELEASE_MEMORY */
 	r = -ENOENT;
 	if (sig == SIGKILL && !(op->o.flags & CGKILL_FORCE_FREEZE) &&
 	    !op->native_missing) {
 		r = self_check(op);
+		if (r == 0 && op->mr && !op->t.has_self)
+			r = mrel_pairs(op->mr);
 		if (r < 0)
 			return r;
 		/* The kernel's kill spares nobody: not with the caller inside. */
-		r = op->t.has_self ? -ENOENT : cg_write(op->tfd, "cgroup.kill", "1");
+		r = op->t.has_self ? -ENOENT : op->vic ? native_victims(op) :
+		    cg_write(op->tfd, "cgroup.kill", "1");
+		if (r == CGKILL_LEFT_FROZEN) {
+			op->rep.last_method = CGKILL_METHOD_NATIVE;
+			return finish(op, r);
+		}
 		if (r == 0)
 			st->method = CGKILL_METHOD_NATIVE;
 		else if (r == -ENOENT && !op->t.has_self)
@@ -657,6 +743,9 @@ static int step(struct cgkill_op *op)
 	int r, only_kthreads;
 	uint64_t now;
 
+	/* CGKILL_RELEASE_MEMORY: memory first, a bounded slice per call. */
+	if (op->mr && mrel_pending(op->mr))
+		mrel_slice(op->mr, now_ns() + MREL_SLICE_NS);
 	r = events_read(op->evfd, &op->populated, NULL);
 	if (r < 0)
 		return r;
@@ -730,6 +819,17 @@ static int try_remove(struct cgkill_op *op)
 	return finish(op, r < 0 ? r : CGKILL_DONE);
 }
 
+/* CGKILL_RELEASE_MEMORY: a victim killed by its pidfd, then reaped, before
+ * the kernel's kill of the rest (mrelease.c). */
+static int mr_sent(void *arg, pid_t pid, const char *rel)
+{
+	struct cgkill_op *op = arg;
+
+	op->rep.signaled++;
+	op->stages[op->stage].signaled++;
+	return observe(op, pid, SIGKILL, rel);
+}
+
 static int op_setup(struct cgkill_op *op, int dirfd)
 {
 	struct epoll_event ev = { .events = EPOLLPRI };
@@ -744,6 +844,23 @@ static int op_setup(struct cgkill_op *op, int dirfd)
 	op->sc.groups = &op->groups;
 	op->sc.cgpath = op->t.cgpath;
 	op->sc.use_info = !secure_getenv("CGKILL_NO_PIDFD_INFO");
+	op->sc.kept.pidfd = -1;
+	if (op->o.flags & CGKILL_RELEASE_MEMORY) {
+		struct mrel_ctx mc = {
+			.tfd = op->tfd, .sc = &op->sc, .groups = &op->groups,
+			.sent = mr_sent, .arg = op,
+		};
+
+		r = mrel_new(&op->mr, &mc);
+		if (r < 0)
+			return r;
+	}
+	if (op->o.flags & CGKILL_VICTIMS) {
+		r = victims_new(&op->vic, op->o.max_victims);
+		if (r < 0)
+			return r;
+		op->sc.keep = op->vic;
+	}
 	/* Armed before any signal: a change after this read is an event. */
 	op->evfd = openat(op->tfd, "cgroup.events", O_RDONLY | O_CLOEXEC);
 	op->epfd = epoll_create1(EPOLL_CLOEXEC);
@@ -857,6 +974,13 @@ int op_by_observer(const struct cgkill_op *op)
 	return op->observer_stopped && op->result < 0;
 }
 
+void op_lists(const struct cgkill_op *op, struct survivors **s,
+	      struct victims **v)
+{
+	*s = op->surv;
+	*v = op->vic;
+}
+
 CGKILL_EXPORT int cgkill_op_start(int dirfd, const struct cgkill_opts *opts,
 				  struct cgkill_op **ret)
 {
@@ -919,6 +1043,9 @@ CGKILL_EXPORT void cgkill_op_free(struct cgkill_op *op)
 	idset_free(&op->procs);
 	idset_free(&op->frozen);
 	pidvec_free(&op->pv);
+	survivors_free(op->surv);
+	victims_free(op->vic);
+	mrel_free(op->mr);
 	free(op->buf);
 	free(op);
 	cgk_cancel_restore(cs);

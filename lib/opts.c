@@ -11,7 +11,8 @@
 #include "cgkill-private.h"
 
 #define KNOWN_FLAGS (CGKILL_FORCE_FREEZE | CGKILL_ALLOW_SELF | CGKILL_DRY_RUN | \
-		     CGKILL_SIGCONT | CGKILL_ESCALATE | CGKILL_REMOVE)
+		     CGKILL_SIGCONT | CGKILL_ESCALATE | CGKILL_REMOVE | \
+		     CGKILL_SURVIVORS | CGKILL_VICTIMS | CGKILL_RELEASE_MEMORY)
 
 int cgk_size_check(uint32_t size, size_t ver0)
 {
@@ -71,7 +72,16 @@ int opts_load(const struct cgkill_opts *in, struct cgkill_opts *out)
 		return -EINVAL;
 	}
 	if (out->flags & CGKILL_DRY_RUN &&
-	    out->flags & (CGKILL_ESCALATE | CGKILL_REMOVE | CGKILL_SIGCONT))
+	    out->flags & (CGKILL_ESCALATE | CGKILL_REMOVE | CGKILL_SIGCONT |
+			  CGKILL_VICTIMS | CGKILL_RELEASE_MEMORY))
+		return -EINVAL;
+	/* Memory comes back only from a process that SIGKILL ends. */
+	if (out->flags & CGKILL_RELEASE_MEMORY && out->signal != SIGKILL &&
+	    !(out->flags & CGKILL_ESCALATE))
+		return -EINVAL;
+	/* As grace_ms: a limit for a list nobody asked for is a mistake.
+	 * max_survivors is not: survivors are listed on every timeout. */
+	if (out->max_victims && !(out->flags & CGKILL_VICTIMS))
 		return -EINVAL;
 	return 0;
 }

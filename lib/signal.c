@@ -195,7 +195,7 @@ static int verify(struct sig_ctx *c, int pidfd, pid_t pid, enum sig_result *res,
 	return verify_procfs(c, pidfd, pid, res, dying);
 }
 
-enum { VS_SKIP_DYING = 1, VS_PROBE = 2 };
+enum { VS_SKIP_DYING = 1, VS_PROBE = 2, VS_PIN = 4 };
 
 /* After the send, while the pidfd still pins the process: does it sit on
  * the signal until a thaw?  A process in the freezer's trap takes a fatal
@@ -247,6 +247,7 @@ static int verify_send(struct sig_ctx *c, pid_t pid, int sig, int extra,
 		       int how, enum sig_result *res, int *pending)
 {
 	int r, kthread, dying = -1, pidfd = cgk_pidfd_open(pid);
+	int keep = c->keep && (sig || (how & VS_PIN));
 
 	if (pidfd == -ESRCH || pidfd == -EINVAL) {
 		*res = SIG_GONE;	/* EINVAL: no longer a thread-group leader */
@@ -262,6 +263,10 @@ static int verify_send(struct sig_ctx *c, pid_t pid, int sig, int extra,
 		if (r == 0 && dying > 0)
 			*res = SIG_DYING;
 	}
+	/* CGKILL_VICTIMS: what the record wants, read before the signal
+	 * can end the process. */
+	if (r == 0 && *res == SIG_SENT && keep)
+		vic_pin_read(c->keep, &c->kept, pidfd, pid, !(how & VS_PIN));
 	if (r == 0 && *res == SIG_SENT && (sig || (how & VS_PROBE)))
 		r = cgk_pidfd_signal(pidfd, pid, sig);
 	if (r == 0 && *res == SIG_SENT && extra)
@@ -272,6 +277,10 @@ static int verify_send(struct sig_ctx *c, pid_t pid, int sig, int extra,
 	}
 	if (r == 0 && *res == SIG_SENT && pending)
 		r = send_pending(pidfd, pid, pending);
+	if (r == 0 && *res == SIG_SENT && keep) {
+		c->kept.pidfd = pidfd;	/* the caller's now */
+		return 0;
+	}
 	close(pidfd);
 	return r;
 }
@@ -300,9 +309,52 @@ int sig_verify_probe(struct sig_ctx *c, pid_t pid, enum sig_result *res)
 	return verify_send(c, pid, 0, 0, VS_PROBE, res, NULL);
 }
 
+int sig_verify_pin(struct sig_ctx *c, pid_t pid, enum sig_result *res)
+{
+	return verify_send(c, pid, 0, 0, VS_PIN, res, NULL);
+}
+
 int sig_still_kthread(pid_t pid)
 {
 	int kthread, r = proc_stat(pid, &kthread, NULL);
 
 	return r < 0 ? r : kthread;
+}
+
+/* CGKILL_RELEASE_MEMORY (mrelease.c): a pidfd kept to reap the process
+ * after its kill, and checked again before a signal of our own. */
+int sig_pin_open(struct sig_ctx *c, pid_t pid, enum sig_result *res, int *pidfd)
+{
+	int r, fd = cgk_pidfd_open(pid);
+
+	*pidfd = -1;
+	if (fd == -ESRCH || fd == -EINVAL) {
+		*res = SIG_GONE;
+		return 0;
+	}
+	if (fd < 0)
+		return fd;
+	r = verify(c, fd, pid, res, NULL);
+	if (r == -ESRCH) {
+		*res = SIG_GONE;
+		r = 0;
+	}
+	if (r == 0 && *res == SIG_SENT) {
+		*pidfd = fd;
+		return 0;
+	}
+	close(fd);
+	return r;
+}
+
+int sig_verify_pidfd(struct sig_ctx *c, int pidfd, pid_t pid,
+		     enum sig_result *res)
+{
+	int r = verify(c, pidfd, pid, res, NULL);
+
+	if (r == -ESRCH) {
+		*res = SIG_GONE;
+		r = 0;
+	}
+	return r;
 }

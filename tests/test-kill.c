@@ -345,7 +345,7 @@ static void test_frozen_before(void **state)
 
 static void test_report_size(void **state)
 {
-	struct cgkill_report r = { .size = sizeof(r) - 1 };
+	struct cgkill_report r = { .size = CGKILL_REPORT_SIZE_VER0 - 1 };
 	struct cgkill_opts o;
 	const char *g = cgt_mkgroup("small");
 	pid_t pid;

@@ -68,7 +68,7 @@ static void test_bad_opts(void **state)
 	o.timeout_ms = -2;
 	assert_int_equal(call(&o), -EINVAL);
 	cgkill_opts_init(&o);
-	o.size = sizeof(o) - 8;
+	o.size = CGKILL_OPTS_SIZE_VER0 - 8;
 	assert_int_equal(call(&o), -EINVAL);
 	o.size = 0;
 	assert_int_equal(call(&o), -EINVAL);
@@ -141,7 +141,7 @@ static void test_opts_size(void **state)
 	const size_t tail = 64;
 
 	(void)state;
-	assert_int_equal(sizeof(struct cgkill_opts), CGKILL_OPTS_SIZE_VER0);
+	assert_int_equal(sizeof(struct cgkill_opts), CGKILL_OPTS_SIZE_VER1);
 	cgkill_opts_init(&o);
 	o.size = 0;
 	assert_int_equal(call(&o), -EINVAL);
@@ -194,7 +194,7 @@ static void test_report_size_rules(void **state)
 	static const uint32_t big[] = { CGKILL_STRUCT_SIZE_MAX + 1, UINT32_MAX };
 
 	(void)state;
-	assert_int_equal(sizeof(struct cgkill_report), CGKILL_REPORT_SIZE_VER0);
+	assert_int_equal(sizeof(struct cgkill_report), CGKILL_REPORT_SIZE_VER1);
 	/* Checked before anything else: before the fd, path or pid. */
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		memset(&r, 0x5a, sizeof(r));
@@ -333,8 +333,9 @@ static void test_version(void **state)
 	assert_false(CGKILL_CHECK_VERSION(CGKILL_VERSION_MAJOR + 1, 0, 0));
 	/* This release. */
 	assert_true(CGKILL_CHECK_VERSION(1, 0, 0));
-	assert_false(CGKILL_CHECK_VERSION(1, 0, 1));
-	assert_false(CGKILL_CHECK_VERSION(1, 1, 0));
+	assert_true(CGKILL_CHECK_VERSION(1, 1, 0));
+	assert_false(CGKILL_CHECK_VERSION(1, 1, 1));
+	assert_false(CGKILL_CHECK_VERSION(1, 2, 0));
 	assert_false(CGKILL_CHECK_VERSION(2, 0, 0));
 }
 
@@ -350,7 +351,8 @@ static bool in_set(const int *set, int err)
 static bool mapped(enum cgk_call c)
 {
 	return c != CGK_CALL_OP_GET_FD && c != CGK_CALL_OP_GET_STAGE &&
-	       c != CGK_CALL_PROBE;
+	       c != CGK_CALL_PROBE && c != CGK_CALL_OP_GET_SURVIVOR &&
+	       c != CGK_CALL_OP_GET_VICTIM;
 }
 
 static void test_error_sets(void **state)

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cgkill.h>
@@ -43,7 +44,14 @@ enum {
 enum {
 	OPT_FALLBACK = 0x100,
 	OPT_ALLOW_SELF,
+	OPT_SURVIVORS,
+	OPT_VICTIMS,
+	OPT_RELEASE_MEMORY,
 };
+
+/* How long --victims gives the victims' parents to reap them, so that the
+ * kernel can tell how each ended. */
+#define REAP_WAIT_MS 500
 
 struct proc_entry {
 	pid_t pid;
@@ -53,16 +61,23 @@ struct proc_entry {
 struct cli {
 	struct cgkill_opts opts;
 	bool json, quiet, dry_run;
+	bool survivors, victims;	/* --survivors, --victims */
+	bool release;		/* --release-memory */
 	pid_t pid;		/* --pid, 0 if not given */
 	/* Dry run with --json: the processes, for the object's array. */
 	struct proc_entry *procs;
 	size_t n_procs, cap_procs;
 };
 
-/* What a kill left: the report and each stage, read before the op is freed. */
+/* What a kill left: the report, each stage, the survivors and victims,
+ * read before the op is freed (their cgroup strings copied). */
 struct result {
 	struct cgkill_report rep;
 	struct cgkill_stage stages[2];
+	struct cgkill_survivor *surv;
+	uint32_t n_surv;
+	struct cgkill_victim *vic;
+	uint32_t n_vic;
 };
 
 #define N_TERM_SIGNALS 4
@@ -105,6 +120,11 @@ static void help(void)
 	      "  -n, --dry-run       list the processes that would be signalled\n"
 	      "  -j, --json          print a JSON object per target\n"
 	      "      --allow-self    accept a target that contains cgkill itself\n"
+	      "      --survivors     list who is left and why, even on success\n"
+	      "                      (always done on a timeout)\n"
+	      "      --victims       list each process killed and how it ended\n"
+	      "      --release-memory  reap the memory of the processes SIGKILL ends\n"
+	      "                      at once (process_mrelease, Linux 5.15)\n"
 	      "  -p, --pid PID       target the cgroup of process PID\n"
 	      "  -q, --quiet         do not print the line per target\n"
 	      "  -h, --help          print this help and exit\n"
@@ -209,6 +229,284 @@ static void free_procs(struct cli *cli)
 	cli->n_procs = 0;
 }
 
+/* ---- survivors and victims ------------------------------------------------ */
+
+static void free_lists(struct result *res)
+{
+	for (uint32_t i = 0; i < res->n_surv; i++)
+		free((char *)res->surv[i].cgroup);
+	for (uint32_t i = 0; i < res->n_vic; i++)
+		free((char *)res->vic[i].cgroup);
+	free(res->surv);
+	free(res->vic);
+	res->surv = NULL;
+	res->vic = NULL;
+	res->n_surv = res->n_vic = 0;
+}
+
+static char *dup_group(const char *g)
+{
+	return strdup(g && *g ? g : ".");
+}
+
+static void read_survivors(struct cgkill_op *op, struct result *res)
+{
+	uint32_t n = res->rep.n_survivors;
+
+	res->surv = n ? calloc(n, sizeof(*res->surv)) : NULL;
+	for (uint32_t i = 0; res->surv && i < n; i++) {
+		struct cgkill_survivor *s = &res->surv[res->n_surv];
+
+		s->size = sizeof(*s);
+		if (cgkill_op_get_survivor(op, i, s) < 0)
+			break;
+		s->cgroup = dup_group(s->cgroup);
+		if (!s->cgroup)
+			break;
+		res->n_surv++;
+	}
+}
+
+/* The kernel tells how a victim ended once its parent has reaped it: give
+ * the parents a moment, asking again only about those not known yet. */
+static void read_victims(struct cgkill_op *op, struct result *res)
+{
+	uint32_t n = res->rep.n_victims, left = 0;
+	struct timespec ts = { 0, 10000000L };
+
+	res->vic = n ? calloc(n, sizeof(*res->vic)) : NULL;
+	if (!res->vic)
+		return;
+	for (int t = 0; t <= REAP_WAIT_MS / 10; t++) {
+		left = 0;
+		for (uint32_t i = 0; i < n; i++) {
+			struct cgkill_victim *v = &res->vic[i];
+
+			if (v->flags & CGKILL_VICTIM_EXITED)
+				continue;
+			v->size = sizeof(*v);
+			if (cgkill_op_get_victim(op, i, v) < 0)
+				return;
+			left += !(v->flags & CGKILL_VICTIM_EXITED);
+		}
+		if (!left)
+			break;
+		nanosleep(&ts, NULL);
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		res->vic[i].cgroup = dup_group(res->vic[i].cgroup);
+		if (!res->vic[i].cgroup)
+			break;
+		res->n_vic++;
+	}
+}
+
+static const char *disposition_name(uint32_t d)
+{
+	switch (d) {
+	case CGKILL_DISP_BLOCKED:
+		return "blocked";
+	case CGKILL_DISP_IGNORED:
+		return "ignored";
+	case CGKILL_DISP_CAUGHT:
+		return "caught";
+	default:
+		return "default";
+	}
+}
+
+static const struct {
+	uint32_t bit;
+	const char *name;
+} why_names[] = {
+	{ CGKILL_WHY_FROZEN, "frozen" },
+	{ CGKILL_WHY_TRACED, "traced" },
+	{ CGKILL_WHY_STOPPED, "stopped" },
+	{ CGKILL_WHY_UNINTERRUPTIBLE, "uninterruptible" },
+	{ CGKILL_WHY_DYING, "dying" },
+	{ CGKILL_WHY_ZOMBIE_LEADER, "zombie_leader" },
+};
+
+/* "uninterruptible, TERM caught": what explains it, in words. */
+static void print_reason(FILE *f, const struct cgkill_survivor *s)
+{
+	const char *sep = "";
+	char name[SIGNAME_MAX];
+
+	for (size_t i = 0; i < sizeof(why_names) / sizeof(why_names[0]); i++) {
+		if (!(s->why & why_names[i].bit))
+			continue;
+		if (why_names[i].bit == CGKILL_WHY_TRACED && s->tracer)
+			fprintf(f, "%straced by %d", sep, (int)s->tracer);
+		else if (why_names[i].bit == CGKILL_WHY_ZOMBIE_LEADER)
+			fprintf(f, "%szombie leader, %u threads", sep, s->threads);
+		else
+			fprintf(f, "%s%s", sep, why_names[i].name);
+		sep = ", ";
+	}
+	if (s->disposition != CGKILL_DISP_DEFAULT) {
+		if (signame_from_number(s->signal, name, sizeof(name)) < 0)
+			snprintf(name, sizeof(name), "%d", (int)s->signal);
+		fprintf(f, "%s%s %s", sep, name, disposition_name(s->disposition));
+		sep = ", ";
+	}
+	if (!*sep)
+		fputs("-", f);
+}
+
+/* Under the target's line: a short table of who is left and why. */
+static void print_survivors(FILE *f, const struct result *res)
+{
+	fprintf(f, "  %-8s %-5s %-24s %s\n", "PID", "STATE", "WCHAN", "REASON");
+	for (uint32_t i = 0; i < res->n_surv; i++) {
+		const struct cgkill_survivor *s = &res->surv[i];
+
+		fprintf(f, "  %-8d %-5c %-24s ", (int)s->pid, (char)s->state,
+			s->wchan[0] ? s->wchan : "-");
+		print_reason(f, s);
+		fputs(" (", f);
+		print_escaped(f, s->comm);
+		fputs(" in ", f);
+		print_escaped(f, s->cgroup);
+		fputs(")\n", f);
+	}
+	if (res->rep.survivors > res->n_surv)
+		fprintf(f, "  and %" PRIu64 " more\n", res->rep.survivors - res->n_surv);
+}
+
+static void print_victims(FILE *f, const struct result *res)
+{
+	fprintf(f, "  %-8s %-10s %-18s %s\n", "PID", "SENT", "ENDED", "PROCESS");
+	for (uint32_t i = 0; i < res->n_vic; i++) {
+		const struct cgkill_victim *v = &res->vic[i];
+		char sent[SIGNAME_MAX], sig[SIGNAME_MAX], how[64];
+
+		if (signame_from_number(v->signal, sent, sizeof(sent)) < 0)
+			snprintf(sent, sizeof(sent), "%d", (int)v->signal);
+		if (!(v->flags & CGKILL_VICTIM_EXITED)) {
+			snprintf(how, sizeof(how), "unknown");
+		} else if (v->exit_signal) {
+			if (signame_from_number(v->exit_signal, sig, sizeof(sig)) < 0)
+				snprintf(sig, sizeof(sig), "%d", (int)v->exit_signal);
+			snprintf(how, sizeof(how), "signal %s", sig);
+		} else {
+			snprintf(how, sizeof(how), "exit %d", (int)v->exit_code);
+		}
+		/* It had exited before the signal reached it. */
+		if (v->flags & CGKILL_VICTIM_BEFORE)
+			strcat(how, ", before");
+		fprintf(f, "  %-8d %-10s %-18s ", (int)v->pid, sent, how);
+		print_escaped(f, v->comm);
+		fputs(" in ", f);
+		print_escaped(f, v->cgroup);
+		putc('\n', f);
+	}
+}
+
+static void json_survivors(FILE *f, const struct result *res)
+{
+	fputs(",\"survivors\":[", f);
+	for (uint32_t i = 0; i < res->n_surv; i++) {
+		const struct cgkill_survivor *s = &res->surv[i];
+		const char *sep = "";
+
+		fprintf(f, "%s{\"pid\":%d,\"comm\":", i ? "," : "", (int)s->pid);
+		json_string(f, s->comm);
+		fputs(",\"cgroup\":", f);
+		json_string(f, s->cgroup);
+		fprintf(f, ",\"state\":\"%c\",\"wchan\":", (char)s->state);
+		if (s->wchan[0])
+			json_string(f, s->wchan);
+		else
+			fputs("null", f);
+		fprintf(f, ",\"frozen\":%s,\"traced_by\":",
+			s->why & CGKILL_WHY_FROZEN ? "true" : "false");
+		if (s->tracer)
+			fprintf(f, "%d", (int)s->tracer);
+		else
+			fputs("null", f);
+		fprintf(f, ",\"signal\":\"%s\",\"dying\":%s,\"threads\":%u,\"reasons\":[",
+			disposition_name(s->disposition),
+			s->why & CGKILL_WHY_DYING ? "true" : "false", s->threads);
+		for (size_t k = 0; k < sizeof(why_names) / sizeof(why_names[0]); k++)
+			if (s->why & why_names[k].bit) {
+				fprintf(f, "%s\"%s\"", sep, why_names[k].name);
+				sep = ",";
+			}
+		fputs("]}", f);
+	}
+	fprintf(f, "],\"survivors_total\":%" PRIu64, res->rep.survivors);
+}
+
+static void json_victims(FILE *f, const struct result *res)
+{
+	fputs(",\"victims\":[", f);
+	for (uint32_t i = 0; i < res->n_vic; i++) {
+		const struct cgkill_victim *v = &res->vic[i];
+		bool known = v->flags & CGKILL_VICTIM_EXITED;
+
+		fprintf(f, "%s{\"pid\":%d,\"comm\":", i ? "," : "", (int)v->pid);
+		json_string(f, v->comm);
+		fputs(",\"cgroup\":", f);
+		json_string(f, v->cgroup);
+		fputs(",\"sent\":", f);
+		json_signal(f, v->signal);
+		if (known && v->exit_signal)
+			fprintf(f, ",\"exit_signal\":%d,\"exit_code\":null", (int)v->exit_signal);
+		else if (known)
+			fprintf(f, ",\"exit_signal\":null,\"exit_code\":%d", (int)v->exit_code);
+		else
+			fputs(",\"exit_signal\":null,\"exit_code\":null", f);
+		fprintf(f, ",\"native\":%s,\"exited_before\":%s}",
+			v->flags & CGKILL_VICTIM_NATIVE ? "true" : "false",
+			v->flags & CGKILL_VICTIM_BEFORE ? "true" : "false");
+	}
+	putc(']', f);
+}
+
+/* ---- --release-memory ----------------------------------------------------- */
+
+static void print_duration(FILE *f, uint64_t ns);
+
+static void print_size(FILE *f, uint64_t bytes)
+{
+	if (bytes >= (1ULL << 30))
+		fprintf(f, "%.2f GiB", (double)bytes / (1ULL << 30));
+	else
+		fprintf(f, "%.1f MiB", (double)bytes / (1ULL << 20));
+}
+
+/* null when the kernel has no process_mrelease (or a filter refuses it):
+ * the victims then freed their memory themselves, unmeasured. */
+static void json_released(FILE *f, const struct cgkill_report *rep)
+{
+	if (rep->flags & CGKILL_REPORT_NO_MRELEASE) {
+		fputs(",\"memory_released_bytes\":null,\"memory_released_ms\":null"
+		      ",\"no_mrelease\":true", f);
+		return;
+	}
+	fprintf(f, ",\"memory_released_bytes\":%" PRIu64 ",\"memory_released_ms\":%"
+		PRIu64 ".%03" PRIu64 ",\"no_mrelease\":false", rep->memory_released_bytes,
+		rep->memory_released_ns / 1000000, rep->memory_released_ns / 1000 % 1000);
+}
+
+static void print_released(FILE *f, const struct cgkill_report *rep)
+{
+	if (rep->flags & CGKILL_REPORT_NO_MRELEASE) {
+		fputs("  memory: not released by cgkill (no process_mrelease here)\n", f);
+		return;
+	}
+	if (!rep->memory_released_ns) {
+		fputs("  memory: nothing to release\n", f);
+		return;
+	}
+	fputs("  memory released: ", f);
+	print_size(f, rep->memory_released_bytes);
+	fputs(", ", f);
+	print_duration(f, rep->memory_released_ns);
+	fputs(" after the start\n", f);
+}
+
 static void json_bool(FILE *f, const char *key, uint32_t flags, uint32_t flag)
 {
 	fprintf(f, ",\"%s\":%s", key, flags & flag ? "true" : "false");
@@ -262,6 +560,12 @@ static void print_json(const struct cli *cli, const char *name,
 		}
 		putc(']', f);
 	}
+	if (cli->survivors || res->n_surv)
+		json_survivors(f, res);
+	if (cli->victims)
+		json_victims(f, res);
+	if (cli->release)
+		json_released(f, rep);
 	fputs("}\n", f);
 }
 
@@ -325,6 +629,9 @@ static void print_human(const char *name, const struct result *res,
 		sep = ", ";
 	}
 	fputs(sep[0] == ',' ? ")\n" : "\n", f);
+	/* Not waited for (--timeout 0): who is left is no news. */
+	if (res->n_surv && (result == CGKILL_TIMEOUT ? timeout_ms != 0 : true))
+		print_survivors(f, res);
 }
 
 /*
@@ -397,7 +704,8 @@ static int open_target(const char *arg, bool *as_cgroup_path)
 	return cgkill_open(arg, CGKILL_OPEN_CGROUP_PATH);
 }
 
-/* cgkill_fd(), with signals let in only between the library's calls. */
+/* cgkill_fd(), with signals let in only between the library's calls; the
+ * lists are read before the operation is freed. */
 static int run_op(int fd, struct cli *cli, struct result *res)
 {
 	struct cgkill_op *op;
@@ -425,6 +733,10 @@ static int run_op(int fd, struct cli *cli, struct result *res)
 		if (cgkill_op_get_stage(op, i, &res->stages[i]) < 0)
 			res->rep.n_stages = i;
 	}
+	if (r >= 0)
+		read_survivors(op, res);
+	if (r >= 0 && cli->victims && !interrupted)
+		read_victims(op, res);
 	cgkill_op_free(op);
 	return r;
 }
@@ -562,6 +874,13 @@ static int one_target(struct cli *cli, const char *arg)
 			print_human(arg ? arg : title ? title : label, &res, r,
 				    cli->opts.timeout_ms);
 	}
+	if (r >= 0 && !cli->json && !cli->quiet && cli->victims)
+		print_victims(stdout, &res);
+	if (r >= 0 && !cli->json && !cli->quiet && cli->release)
+		print_released(stdout, &res.rep);
+	if (r >= 0 && !cli->json && !cli->quiet && cli->dry_run && res.n_surv)
+		print_survivors(stdout, &res);
+	free_lists(&res);
 	free_procs(cli);
 	free(title);
 	free(group);
@@ -603,6 +922,9 @@ int main(int argc, char *argv[])
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "allow-self", no_argument, NULL, OPT_ALLOW_SELF },
+		{ "survivors", no_argument, NULL, OPT_SURVIVORS },
+		{ "victims", no_argument, NULL, OPT_VICTIMS },
+		{ "release-memory", no_argument, NULL, OPT_RELEASE_MEMORY },
 		{ "pid", required_argument, NULL, 'p' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -642,6 +964,18 @@ int main(int argc, char *argv[])
 		case OPT_ALLOW_SELF:
 			cli.opts.flags |= CGKILL_ALLOW_SELF;
 			break;
+		case OPT_SURVIVORS:
+			cli.survivors = true;
+			cli.opts.flags |= CGKILL_SURVIVORS;
+			break;
+		case OPT_VICTIMS:
+			cli.victims = true;
+			cli.opts.flags |= CGKILL_VICTIMS;
+			break;
+		case OPT_RELEASE_MEMORY:
+			cli.release = true;
+			cli.opts.flags |= CGKILL_RELEASE_MEMORY;
+			break;
 		case 'p':
 			if (cli.pid)
 				usage_error("--pid given more than once");
@@ -680,6 +1014,12 @@ int main(int argc, char *argv[])
 		usage_error("--grace needs a signal other than KILL");
 	if (grace && cli.dry_run)
 		usage_error("--grace cannot be combined with --dry-run");
+	if (cli.victims && cli.dry_run)
+		usage_error("--victims cannot be combined with --dry-run");
+	if (cli.release && cli.dry_run)
+		usage_error("--release-memory cannot be combined with --dry-run");
+	if (cli.release && cli.opts.signal != SIGKILL && !grace)
+		usage_error("--release-memory needs the signal KILL, or --grace");
 	/* Checked before any target is touched: a typo must not leave half
 	 * of the targets killed. */
 	for (int i = optind; i < argc; i++)

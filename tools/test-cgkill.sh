@@ -301,6 +301,92 @@ esac
 reap 137 "$i1" "$i2"
 empty i
 
+# -- survivors: who is left after a timeout, and why -------------------------
+start s ignore-term; s1=$started
+start s/t ignore-term; s2=$started
+run -s TERM -t 0.3 "$P/s"
+expect_rc 3 "survivors after a timeout"
+printf '%s\n' "$out" | sed -n 2p | grep -q '^  PID  *STATE  *WCHAN  *REASON$' ||
+	fail "survivors: no table header: $out"
+printf '%s\n' "$out" | grep -q "^  $s1  *S  .* TERM ignored (sleep in \.)$" ||
+	fail "survivors: no line for $s1: $out"
+printf '%s\n' "$out" | grep -q "^  $s2  *S  .* TERM ignored (sleep in t)$" ||
+	fail "survivors: no line for $s2: $out"
+[ "$(printf '%s\n' "$out" | wc -l)" = 4 ] || fail "survivors: lines: $out"
+run -s TERM -t 0.3 --json "$P/s/t"
+expect_rc 3 "survivors after a timeout, --json"
+json_valid "$out" "survivors --json"
+if command -v jq > /dev/null 2>&1; then
+	got=$(printf '%s\n' "$out" | jq -c '[.survivors[] | [.pid, .comm, .cgroup, .state,
+		.frozen, .traced_by, .signal, .dying, .threads]]')
+	[ "$got" = "[[$s2,\"sleep\",\".\",\"S\",false,null,\"ignored\",false,1]]" ] ||
+		fail "survivors --json: $got"
+	run -n --survivors --json "$P/s"
+	expect_rc 0 "--dry-run --survivors --json"
+	[ "$(printf '%s\n' "$out" | jq -c '[.survivors[].pid] | sort')" = \
+	  "$(printf '[%s,%s]' "$s1" "$s2" | jq -c sort)" ] || fail "--dry-run --survivors: $out"
+else
+	echo "no jq: survivors' JSON fields not checked"
+fi
+all_alive "survivors" "$s1" "$s2"
+run "$P/s"
+reap any "$s1" "$s2"
+
+# -- victims: each process killed, and how it ended ---------------------------
+# Started by a shell that waits for them (outside the group): reaped at
+# once, so the kernel can tell how each ended.
+start_reaped() {	# start_reaped GROUP [exit3-on-term]: its pid in $started
+	g=$P/$1
+	mkdir -p "$g"
+	: > "$tmp/pid"
+	if [ "${2:-}" = exit3-on-term ]; then
+		body='trap "exit 3" TERM; echo $$ > "$1/cgroup.procs" && echo $$ > "$2" &&
+			while :; do sleep 0.05; done'
+	else
+		body='echo $$ > "$1/cgroup.procs" && echo $$ > "$2" && exec sleep 1000'
+	fi
+	sh -c 'sh -c "$1" sh "$2" "$3" & wait' sh "$body" "$g" "$tmp/pid" 2> /dev/null &
+	pids="$pids $!"
+	deadline=$(($(date +%s) + 10))
+	until [ -s "$tmp/pid" ]; do
+		if [ "$(date +%s)" -gt "$deadline" ]; then
+			fail "nothing joined $g"
+			return 1
+		fi
+		sleep 0.01
+	done
+	started=$(cat "$tmp/pid")
+}
+
+start_reaped v; v1=$started
+start_reaped v/w; v2=$started
+run --victims "$P/v"
+expect_rc 0 "--victims"
+printf '%s\n' "$out" | sed -n 2p | grep -q '^  PID  *SENT  *ENDED  *PROCESS$' ||
+	fail "--victims: no table header: $out"
+printf '%s\n' "$out" | grep -q "^  $v1  *KILL  *signal KILL  *sleep in \.$" ||
+	fail "--victims: no line for $v1: $out"
+printf '%s\n' "$out" | grep -q "^  $v2  *KILL  *signal KILL  *sleep in w$" ||
+	fail "--victims: no line for $v2: $out"
+start_reaped v; v1=$started
+start_reaped v/w exit3-on-term; v2=$started
+run -s TERM --victims --json --fallback "$P/v"
+expect_rc 0 "-s TERM --victims --json"
+json_valid "$out" "--victims --json"
+if command -v jq > /dev/null 2>&1; then
+	got=$(printf '%s\n' "$out" | jq -c "[.victims[] | select(.pid == $v1 or .pid == $v2) |
+		[.pid, .comm, .cgroup, .exit_signal, .exit_code]] | sort")
+	want=$(printf '[[%s,"sleep",".",15,null],[%s,"sh","w",null,3]]' "$v1" "$v2" | jq -c sort)
+	[ "$got" = "$want" ] || fail "--victims --json: $got, expected $want"
+	[ "$(printf '%s\n' "$out" | jq '[.victims[] | select(.comm != "sh" and .comm != "sleep")] | length')" = 0 ] ||
+		fail "--victims --json: a victim not ours: $out"
+else
+	echo "no jq: victims' JSON fields not checked"
+fi
+empty v
+run -n --victims "$P/v"
+expect_rc 2 "--victims with --dry-run"
+
 # -- a real-time signal by name, reported by name ---------------------------
 start rt; r1=$started
 run -s RTMIN+3 -j "$P/rt"

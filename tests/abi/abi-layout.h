@@ -76,7 +76,7 @@ ABI_CHECK(opts_timeout_ms, offsetof(struct cgkill_opts, timeout_ms) == 16);
 ABI_CHECK(opts_grace_ms, offsetof(struct cgkill_opts, grace_ms) == 24);
 ABI_CHECK(opts_observer, offsetof(struct cgkill_opts, observer) == 32);
 ABI_CHECK(opts_userdata, offsetof(struct cgkill_opts, userdata) == 40);
-ABI_CHECK(opts_sizeof, sizeof(struct cgkill_opts) == CGKILL_OPTS_SIZE_VER0);
+ABI_CHECK(opts_ver0_end, offsetof(struct cgkill_opts, max_survivors) == CGKILL_OPTS_SIZE_VER0);
 
 ABI_CHECK(stage_size, offsetof(struct cgkill_stage, size) == 0);
 ABI_CHECK(stage_signal, offsetof(struct cgkill_stage, signal) == 4);
@@ -100,7 +100,60 @@ ABI_CHECK(report_frozen_pending, offsetof(struct cgkill_report, frozen_pending) 
 ABI_CHECK(report_elapsed_ns, offsetof(struct cgkill_report, elapsed_ns) == 64);
 ABI_CHECK(report_remove_error, offsetof(struct cgkill_report, remove_error) == 72);
 ABI_CHECK(report_thaw_error, offsetof(struct cgkill_report, thaw_error) == 76);
-ABI_CHECK(report_sizeof, sizeof(struct cgkill_report) == CGKILL_REPORT_SIZE_VER0);
+ABI_CHECK(report_ver0_end, offsetof(struct cgkill_report, n_survivors) == CGKILL_REPORT_SIZE_VER0);
+
+/* 1.1: VER1 fields appended, two structs added. */
+ABI_CHECK(surv_flag, CGKILL_SURVIVORS == 64);
+ABI_CHECK(victims_flag, CGKILL_VICTIMS == 128);
+ABI_CHECK(release_flag, CGKILL_RELEASE_MEMORY == 256);
+ABI_CHECK(report_no_mrelease_flag, CGKILL_REPORT_NO_MRELEASE == 128);
+ABI_CHECK(max_survivors_default, CGKILL_MAX_SURVIVORS_DEFAULT == 64);
+ABI_CHECK(opts_size_ver1, CGKILL_OPTS_SIZE_VER1 == 56);
+ABI_CHECK(report_size_ver1, CGKILL_REPORT_SIZE_VER1 == 120);
+ABI_CHECK(survivor_size_ver0, CGKILL_SURVIVOR_SIZE_VER0 == 120);
+ABI_CHECK(victim_size_ver0, CGKILL_VICTIM_SIZE_VER0 == 48);
+ABI_CHECK(why_bits, CGKILL_WHY_FROZEN == 1 && CGKILL_WHY_TRACED == 2 &&
+	  CGKILL_WHY_STOPPED == 4 && CGKILL_WHY_UNINTERRUPTIBLE == 8 &&
+	  CGKILL_WHY_DYING == 16 && CGKILL_WHY_ZOMBIE_LEADER == 32);
+ABI_CHECK(disp_values, CGKILL_DISP_DEFAULT == 0 && CGKILL_DISP_BLOCKED == 1 &&
+	  CGKILL_DISP_IGNORED == 2 && CGKILL_DISP_CAUGHT == 3);
+ABI_CHECK(victim_flags, CGKILL_VICTIM_EXITED == 1 && CGKILL_VICTIM_NATIVE == 2 &&
+	  CGKILL_VICTIM_BEFORE == 4);
+
+ABI_CHECK(opts_max_survivors, offsetof(struct cgkill_opts, max_survivors) == 48);
+ABI_CHECK(opts_max_victims, offsetof(struct cgkill_opts, max_victims) == 52);
+ABI_CHECK(opts_sizeof_ver1, sizeof(struct cgkill_opts) == CGKILL_OPTS_SIZE_VER1);
+
+ABI_CHECK(report_n_survivors, offsetof(struct cgkill_report, n_survivors) == 80);
+ABI_CHECK(report_n_victims, offsetof(struct cgkill_report, n_victims) == 84);
+ABI_CHECK(report_survivors, offsetof(struct cgkill_report, survivors) == 88);
+ABI_CHECK(report_hidden, offsetof(struct cgkill_report, hidden) == 96);
+ABI_CHECK(report_mem_bytes, offsetof(struct cgkill_report, memory_released_bytes) == 104);
+ABI_CHECK(report_mem_ns, offsetof(struct cgkill_report, memory_released_ns) == 112);
+ABI_CHECK(report_sizeof_ver1, sizeof(struct cgkill_report) == CGKILL_REPORT_SIZE_VER1);
+
+ABI_CHECK(surv_size, offsetof(struct cgkill_survivor, size) == 0);
+ABI_CHECK(surv_pid, offsetof(struct cgkill_survivor, pid) == 4);
+ABI_CHECK(surv_comm, offsetof(struct cgkill_survivor, comm) == 8);
+ABI_CHECK(surv_threads, offsetof(struct cgkill_survivor, threads) == 24);
+ABI_CHECK(surv_why, offsetof(struct cgkill_survivor, why) == 28);
+ABI_CHECK(surv_tracer, offsetof(struct cgkill_survivor, tracer) == 32);
+ABI_CHECK(surv_signal, offsetof(struct cgkill_survivor, signal) == 36);
+ABI_CHECK(surv_state, offsetof(struct cgkill_survivor, state) == 40);
+ABI_CHECK(surv_disposition, offsetof(struct cgkill_survivor, disposition) == 44);
+ABI_CHECK(surv_wchan, offsetof(struct cgkill_survivor, wchan) == 48);
+ABI_CHECK(surv_cgroup, offsetof(struct cgkill_survivor, cgroup) == 112);
+ABI_CHECK(surv_sizeof, sizeof(struct cgkill_survivor) == CGKILL_SURVIVOR_SIZE_VER0);
+
+ABI_CHECK(vic_size, offsetof(struct cgkill_victim, size) == 0);
+ABI_CHECK(vic_pid, offsetof(struct cgkill_victim, pid) == 4);
+ABI_CHECK(vic_comm, offsetof(struct cgkill_victim, comm) == 8);
+ABI_CHECK(vic_signal, offsetof(struct cgkill_victim, signal) == 24);
+ABI_CHECK(vic_flags, offsetof(struct cgkill_victim, flags) == 28);
+ABI_CHECK(vic_exit_signal, offsetof(struct cgkill_victim, exit_signal) == 32);
+ABI_CHECK(vic_exit_code, offsetof(struct cgkill_victim, exit_code) == 36);
+ABI_CHECK(vic_cgroup, offsetof(struct cgkill_victim, cgroup) == 40);
+ABI_CHECK(vic_sizeof, sizeof(struct cgkill_victim) == CGKILL_VICTIM_SIZE_VER0);
 
 /* Fixed widths: no field changes size with the data model. */
 ABI_CHECK(opts_signal_width, sizeof(((struct cgkill_opts *)0)->signal) == 4);

@@ -700,6 +700,8 @@ static int stop(const struct cgkill_proc *p, void *userdata)
 static int sc_bad_argument(enum cgk_call call)
 {
 	struct cgkill_stage st = { .size = sizeof(st) };
+	struct cgkill_survivor sv = { .size = sizeof(sv) };
+	struct cgkill_victim vi = { .size = sizeof(vi) };
 	struct target t;
 	struct cgkill_opts o = opts(0, 0);	/* signal 0 */
 
@@ -718,6 +720,10 @@ static int sc_bad_argument(enum cgk_call call)
 		return record(call, cgkill_op_get_fd(NULL));
 	case CGK_CALL_OP_GET_STAGE:
 		return record(call, cgkill_op_get_stage(NULL, 0, &st));
+	case CGK_CALL_OP_GET_SURVIVOR:
+		return record(call, cgkill_op_get_survivor(NULL, 0, &sv));
+	case CGK_CALL_OP_GET_VICTIM:
+		return record(call, cgkill_op_get_victim(NULL, 0, &vi));
 	case CGK_CALL_PROBE:
 		return record(call, cgkill_probe(-1, NULL));
 	default:
@@ -733,6 +739,8 @@ static int sc_too_big(enum cgk_call call)
 		struct cgkill_opts o;
 		struct cgkill_report r;
 		struct cgkill_stage s;
+		struct cgkill_survivor sv;
+		struct cgkill_victim vi;
 		char b[CGKILL_STRUCT_SIZE_MAX * 2];
 	} big = { .b = { 0 } };
 	struct cgkill_opts o = opts(SIGKILL, 0);
@@ -740,7 +748,8 @@ static int sc_too_big(enum cgk_call call)
 	struct target t;
 	int r;
 
-	if (!op_call(call) && call != CGK_CALL_OP_GET_STAGE) {
+	if (!op_call(call) && call != CGK_CALL_OP_GET_STAGE &&
+	    call != CGK_CALL_OP_GET_SURVIVOR && call != CGK_CALL_OP_GET_VICTIM) {
 		big.o = o;
 		big.o.size = sizeof(big);
 		t = plain("e2big");
@@ -752,6 +761,10 @@ static int sc_too_big(enum cgk_call call)
 	big.r.size = sizeof(big);
 	if (call == CGK_CALL_OP_GET_STAGE)
 		r = record(call, cgkill_op_get_stage(op, 0, &big.s));
+	else if (call == CGK_CALL_OP_GET_SURVIVOR)
+		r = record(call, cgkill_op_get_survivor(op, 0, &big.sv));
+	else if (call == CGK_CALL_OP_GET_VICTIM)
+		r = record(call, cgkill_op_get_victim(op, 0, &big.vi));
 	else if (call == CGK_CALL_OP_WAIT)
 		r = record(call, cgkill_op_wait(op, &big.r));
 	else
@@ -1087,6 +1100,36 @@ static int sc_past_last_stage(enum cgk_call call)
 	if (!op)
 		return SETUP_FAILED;
 	r = record(call, cgkill_op_get_stage(op, 1, &st));	/* one stage only */
+	cgkill_op_free(op);
+	return r;
+}
+
+/* Survivors and victims: one of each listed, the index past it. */
+static int sc_past_last_listed(enum cgk_call call)
+{
+	struct cgkill_opts o = opts(SIGTERM, CGKILL_DRY_RUN | CGKILL_SURVIVORS);
+	struct cgkill_survivor sv = { .size = sizeof(sv) };
+	struct cgkill_victim vi = { .size = sizeof(vi) };
+	const char *g = cgt_mkgroup("listed");
+	struct cgkill_op *op;
+	int r;
+
+	cgt_spawn(g, CGT_PAUSE);
+	if (call == CGK_CALL_OP_GET_VICTIM)
+		o = opts(SIGKILL, CGKILL_VICTIMS);
+	op = start_op(g, &o);
+	if (!op)
+		return SETUP_FAILED;
+	if (cgkill_op_wait(op, NULL) != CGKILL_DONE) {
+		cgkill_op_free(op);
+		return SETUP_FAILED;
+	}
+	if (call == CGK_CALL_OP_GET_SURVIVOR)
+		r = cgkill_op_get_survivor(op, 0, &sv) == 0 ?
+		    record(call, cgkill_op_get_survivor(op, 1, &sv)) : SETUP_FAILED;
+	else
+		r = cgkill_op_get_victim(op, 0, &vi) == 0 ?
+		    record(call, cgkill_op_get_victim(op, 1, &vi)) : SETUP_FAILED;
 	cgkill_op_free(op);
 	return r;
 }
@@ -1522,6 +1565,15 @@ static const struct scenario scenarios[] = {
 	ROW(OP_GET_STAGE, ENOENT, sc_past_last_stage, "the index past the last stage"),
 
 	ROW(PROBE, EINVAL, sc_bad_argument, "features NULL"),
+
+	ROW(OP_GET_SURVIVOR, EINVAL, sc_bad_argument, "op NULL"),
+	ROW(OP_GET_SURVIVOR, E2BIG, sc_too_big, "survivor.size 8192"),
+	ROW(OP_GET_SURVIVOR, ENOENT, sc_past_last_listed,
+	    "the index past the last survivor of a dry run"),
+
+	ROW(OP_GET_VICTIM, EINVAL, sc_bad_argument, "op NULL"),
+	ROW(OP_GET_VICTIM, E2BIG, sc_too_big, "victim.size 8192"),
+	ROW(OP_GET_VICTIM, ENOENT, sc_past_last_listed, "the index past the last victim"),
 };
 
 #define N_SCENARIOS (sizeof(scenarios) / sizeof(scenarios[0]))
