@@ -98,6 +98,7 @@ struct mb_run {
 	double pop0, released;		/* ms, MiB */
 	double rep_mib, rep_ms;		/* the library's report; NAN: none */
 	bool no_mrelease;
+	long signaled;			/* by pidfd: killed and reaped in turn */
 	int measure;			/* M_CUR, M_V1 or M_SYS */
 	double psi10, psi_during;	/* %, before the run and during it */
 	float curve[CURVE_MS];		/* MiB back, 1 ms steps */
@@ -372,6 +373,7 @@ static int kill_lib(int tfd, int m, struct mb_run *run)
 		run->no_mrelease = rep.flags & CGKILL_REPORT_NO_MRELEASE;
 		run->rep_mib = (double)rep.memory_released_bytes / 1048576.0;
 		run->rep_ms = ms(rep.memory_released_ns);
+		run->signaled = (long)rep.signaled;
 	}
 	return 0;
 }
@@ -716,18 +718,19 @@ static int write_chart(const char *path, struct mb_run (*runs[CELL_COUNT])[MB_CO
 	if (!f)
 		return -errno;
 	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-		"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"900\" height=\"%.0f\" "
+		"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"980\" height=\"%.0f\" "
 		"font-family=\"sans-serif\" font-size=\"12\">\n"
 		"<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n"
-		"<text x=\"390\" y=\"24\" text-anchor=\"middle\" font-size=\"16\">"
+		"<text x=\"490\" y=\"24\" text-anchor=\"middle\" font-size=\"16\">"
 		"libcgkill: memory back after the kill (median run of each method)</text>\n"
-		"<text x=\"390\" y=\"42\" text-anchor=\"middle\" fill=\"#555\">",
+		"<text x=\"490\" y=\"42\" text-anchor=\"middle\" fill=\"#555\" "
+		"font-size=\"11\">",
 		top0 + CELL_COUNT * (ph + gap) + 10);
 	svg_esc_text(f, subtitle);
 	fputs("</text>\n", f);
 	for (int cell = 0; cell < CELL_COUNT; cell++) {
 		double top = top0 + cell * (ph + gap), bottom = top + ph;
-		double xmax = 100, ymax = 1, step;
+		double xmax = 100, ymax = 1, step, ystep;
 		int pick[MB_COUNT];
 
 		for (int m = 0; m < MB_COUNT; m++) {
@@ -761,12 +764,15 @@ static int write_chart(const char *path, struct mb_run (*runs[CELL_COUNT])[MB_CO
 				"text-anchor=\"middle\">%g</text>\n", px, top, px, bottom,
 				px, bottom + 15, x);
 		}
-		for (int k = 0; k <= 4; k++) {
-			double v = ymax / 1.08 * k / 4, py = bottom - v / ymax * ph;
+		ystep = pow(10, floor(log10(ymax / 4)));
+		if (ymax / ystep > 10)
+			ystep *= ymax / ystep > 20 ? 5 : 2;
+		for (double v = 0; v <= ymax; v += ystep) {
+			double py = bottom - v / ymax * ph;
 
 			fprintf(f, "<line x1=\"%.0f\" y1=\"%.1f\" x2=\"%.0f\" y2=\"%.1f\" "
 				"stroke=\"#ddd\"/><text x=\"%.0f\" y=\"%.1f\" "
-				"text-anchor=\"end\">%.0f</text>\n", left, py, right, py,
+				"text-anchor=\"end\">%g</text>\n", left, py, right, py,
 				left - 5, py + 4, v);
 		}
 		fprintf(f, "<rect x=\"%.0f\" y=\"%.0f\" width=\"%.0f\" height=\"%.0f\" "
@@ -812,13 +818,14 @@ static void json_run(FILE *f, int cell, int m, int rep, const struct mb_run *r)
 		"\"ok\":%s,\"measure\":\"%s\",\"t90_ms\":%.3f,\"t90_memavailable_pcp_ms\":%.3f,"
 		"\"t90_memavailable_ms\":%.3f,"
 		"\"populated0_ms\":%.3f,\"back_mib\":%.1f,\"report_mib\":%.1f,\"report_ms\":%.3f,"
-		"\"no_mrelease\":%s,\"cpu_some_avg10\":%.2f,\"cpu_some_during\":%.1f}\n",
+		"\"no_mrelease\":%s,\"signaled\":%ld,\"cpu_some_avg10\":%.2f,"
+		"\"cpu_some_during\":%.1f}\n",
 		cell_name[cell], mb_name[m], rep, r->ok ? "true" : "false",
 		measure_name[r->measure], isnan(r->t90) ? -1 : r->t90,
 		isnan(r->t90_sys) ? -1 : r->t90_sys, isnan(r->t90_avail) ? -1 : r->t90_avail,
 		r->pop0, r->released,
 		isnan(r->rep_mib) ? -1 : r->rep_mib, isnan(r->rep_ms) ? -1 : r->rep_ms,
-		r->no_mrelease ? "true" : "false", r->psi10, r->psi_during);
+		r->no_mrelease ? "true" : "false", r->signaled, r->psi10, r->psi_during);
 }
 
 static uint64_t mem_available(void)
@@ -890,10 +897,10 @@ int memback_mode(struct ctx *cx)
 				json_run(cx->json, cell, m, rep, run);
 				fprintf(stderr, "%-9s rep %d/%d %-16s t90 %8.1f ms  MemAv+pcp "
 					"%8.1f  MemAvailable %8.1f  populated 0 %8.1f ms  back %6.0f MiB  "
-					"report %6.0f MiB @ %6.1f ms%s  cpu %.1f/%.0f%%%s\n",
+					"report %6.0f MiB @ %6.1f ms, %ld by pidfd%s  cpu %.1f/%.0f%%%s\n",
 					cell_name[cell], rep + 1, reps, mb_name[m], run->t90,
 					run->t90_sys, run->t90_avail, run->pop0, run->released,
-					run->rep_mib, run->rep_ms,
+					run->rep_mib, run->rep_ms, run->signaled,
 					run->no_mrelease ? " (no mrelease)" : "", run->psi10,
 					run->psi_during, run->ok ? "" : "  FAILED");
 			}

@@ -17,11 +17,11 @@
  *    the largest are reaped first.  The listing stops after PIN_NS, so
  *    that a fork bomb is not given time before its kill: what it did not
  *    reach is killed, not reaped;
- *  - when the CPUs are busy with other work, the largest victims are
- *    killed and reaped one at a time, the reap right after the signal so
- *    the victim has no time to start its exit, until what is left holds
- *    less than a tenth of the memory, or for at most PAIRS_NS, and only
- *    then is the rest killed.  On a machine with idle CPUs the kill comes
+ *  - when a killed victim would wait long for the CPU (cpus_busy()), the
+ *    largest victims are killed and reaped one at a time, the reap right
+ *    after the signal so the victim has no time to start its exit, until
+ *    what is left holds less than a tenth of the memory, or for at most
+ *    PAIRS_NS, and only then is the rest killed.  Otherwise the kill comes
  *    first: victims that exit on their own then do it in parallel with
  *    our reaping of the others, and lose nothing by it;
  *  - after the kill, the rest is reaped in slices of MREL_SLICE_NS per
@@ -43,25 +43,7 @@
 #include <unistd.h>
 
 #include "cgkill-private.h"
-
-/* 448 in the generic table; the tables with an offset add it. */
-#ifndef SYS_process_mrelease
-#if defined(__alpha__)
-#define SYS_process_mrelease (110 + 448)
-#elif defined(__mips__) && _MIPS_SIM == _MIPS_SIM_ABI32
-#define SYS_process_mrelease (4000 + 448)
-#elif defined(__mips__) && _MIPS_SIM == _MIPS_SIM_ABI64
-#define SYS_process_mrelease (5000 + 448)
-#elif defined(__mips__) && _MIPS_SIM == _MIPS_SIM_NABI32
-#define SYS_process_mrelease (6000 + 448)
-#elif defined(__ia64__)
-#define SYS_process_mrelease (1024 + 448)
-#elif defined(__x86_64__) && defined(__ILP32__)
-#define SYS_process_mrelease (0x40000000 + 448)	/* x32 */
-#else
-#define SYS_process_mrelease 448
-#endif
-#endif
+#include "syscalls.h"
 
 /* Kill-and-reap, one victim at a time, before the kill of the rest: the
  * longest the kill of the smaller victims is put off for it.  On this
@@ -88,6 +70,7 @@ struct victim {
 	pid_t pid;
 	uint32_t group;		/* index in groups */
 	int state;
+	uint32_t weight;	/* its CFS weight (nice, SCHED_IDLE); RT: max */
 	uint64_t rss;		/* bytes, read before the kill */
 };
 
@@ -178,21 +161,58 @@ static int parse_status_anon(const char *buf, char *state, uint64_t *kib)
 	return end == an || errno ? -EINVAL : 0;
 }
 
-/* Its RSS, and whether it runs, read while the pidfd pins it: the read is
- * its own if it is still alive after it. */
+/* The kernel's sched_prio_to_weight, nice -20 to 19. */
+static const uint32_t nice_weight[40] = {
+	88761, 71755, 56483, 46273, 36291, 29154, 23254, 18705, 14949, 11916,
+	9548, 7620, 6100, 4904, 3906, 3121, 2501, 1991, 1586, 1277,
+	1024, 820, 655, 526, 423, 335, 272, 215, 172, 137,
+	110, 87, 70, 56, 45, 36, 29, 23, 18, 15,
+};
+
+/* What share of a CPU it gets beside other work, as a CFS weight, from the
+ * nice value (19th field) and the policy (41st) of /proc/PID/stat. */
+static uint32_t parse_stat_weight(const char *buf)
+{
+	const char *p = strrchr(buf, ')');
+	long nice = 0, policy = 0;
+
+	for (int field = 2; p && field < 41; field++) {
+		p = strchr(p + 1, ' ');
+		if (p && field + 1 == 19)
+			nice = strtol(p + 1, NULL, 10);
+		if (p && field + 1 == 41)
+			policy = strtol(p + 1, NULL, 10);
+	}
+	if (policy == SCHED_IDLE)
+		return 3;	/* WEIGHT_IDLEPRIO */
+	if (policy != SCHED_OTHER && policy != SCHED_BATCH)
+		return UINT32_MAX;	/* real-time: CFS work never starves it */
+	if (nice < -20 || nice > 19)
+		nice = 0;
+	return nice_weight[nice + 20];
+}
+
+/* Its RSS, whether it runs, and its weight, read while the pidfd pins it:
+ * what was read is its own if it is still alive after the reads. */
 static void read_rss(struct mrel *m, struct victim *v)
 {
 	char path[64], b[4096], state = 0;
 	uint64_t kib = 0;
+	uint32_t weight = 1024;
 	ssize_t n;
 
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)v->pid);
 	n = cg_read(AT_FDCWD, path, b, sizeof(b));
 	if (n <= 0 || parse_status_anon(b, &state, &kib) < 0)
 		return;
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)v->pid);
+	n = cg_read(AT_FDCWD, path, b, sizeof(b));
+	if (n > 0)
+		weight = parse_stat_weight(b);
 	if (poll(&(struct pollfd){ .fd = v->pidfd, .events = POLLIN }, 1, 0) != 0)
 		return;	/* exited: perhaps not its file */
 	v->rss = kib << 10;
+	v->weight = weight;
 	if (state == 'R')
 		m->running++;
 }
@@ -248,7 +268,8 @@ static int pin_one(struct mrel *m, struct cg_group *g, pid_t pid)
 		m->cap = cap;
 	}
 	v = &m->v[m->n];
-	*v = (struct victim){ .pidfd = fd, .pid = pid, .state = V_PENDING };
+	*v = (struct victim){ .pidfd = fd, .pid = pid, .state = V_PENDING,
+			       .weight = 1024 };
 	r = group_index(m, g->rel, &v->group);
 	if (r == 0)
 		r = idset_get(&m->index, (uint64_t)pid, &slot);
@@ -304,11 +325,15 @@ static int read_current(int tfd, uint64_t *val)
 	return end == b || errno ? -EINVAL : 0;
 }
 
-/* Are the CPUs busy with other work: at least as many runnable tasks
- * besides us and the victims as there are CPUs (the 4th field of
- * /proc/loadavg counts the runnable tasks now)?  Then a killed victim
- * competes for each slice, and one that got a slice before its reap may
- * not get the next for a long time. */
+/* Would a killed victim wait long for the CPU: is every CPU busy with
+ * other work (at least as many runnable tasks besides us and the victims
+ * as CPUs, by the 4th field of /proc/loadavg), and does the largest
+ * victim's weight give it less than a quarter of a CPU beside that work
+ * (SCHED_IDLE, a high nice value, or much other work)?  Then one that gets
+ * a slice between its kill and its reap starts its exit in it and may not
+ * get the next for a long time.  Otherwise the victims exit by themselves
+ * as fast as we could reap them, and do it beside our reaping.  The
+ * weights of their groups (cpu.weight, cpu.max) are not looked at. */
 static int cpus_busy(const struct mrel *m)
 {
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
@@ -325,8 +350,9 @@ static int cpus_busy(const struct mrel *m)
 	}
 	if (!p)
 		return 0;
-	running = strtol(p, NULL, 10);
-	return running - 1 - m->running >= ncpu;
+	running = strtol(p, NULL, 10) - 1 - m->running;
+	return running >= ncpu && m->v[0].weight != UINT32_MAX &&
+	       (uint64_t)running * 1024 > (uint64_t)ncpu * 3 * m->v[0].weight;
 }
 
 void mrel_pin(struct mrel *m)

@@ -387,6 +387,44 @@ empty v
 run -n --victims "$P/v"
 expect_rc 2 "--victims with --dry-run"
 
+# -- --release-memory: the memory reaped, and when ---------------------------
+start m; m1=$started
+start m/n; m2=$started
+run --release-memory "$P/m"
+expect_rc 0 "--release-memory"
+# Before Linux 5.15 (or under a filter) the kill is the same, and says so.
+nomr='^  memory: not released by cgkill \(no process_mrelease here\)$'
+printf '%s\n' "$out" | sed -n 2p | grep -Eq "$nomr" && nomr=yes
+[ "$nomr" = yes ] ||
+	printf '%s\n' "$out" | sed -n 2p | grep -Eq '^  memory released: [0-9.]+ (MiB|GiB), [0-9.]+ (ms|s) after the start$' ||
+	fail "--release-memory: no memory line: $out"
+reap 137 "$m1" "$m2"
+start m; m1=$started
+run --release-memory --json "$P/m"
+expect_rc 0 "--release-memory --json"
+json_valid "$out" "--release-memory --json"
+bytes=$(jget "$out" memory_released_bytes)
+msec=$(jget "$out" memory_released_ms)
+if [ "$nomr" = yes ]; then
+	[ "$bytes,$msec,$(jget "$out" no_mrelease)" = null,null,true ] ||
+		fail "--release-memory --json without process_mrelease: $out"
+else
+	case $bytes in ''|*[!0-9]*|0) fail "--release-memory --json: memory_released_bytes: $out" ;; esac
+	[ "$(jget "$out" no_mrelease)" = false ] || fail "--release-memory --json: no_mrelease: $out"
+	awk -v m="$msec" -v e="$(jget "$out" elapsed_ms)" 'BEGIN { exit !(m > 0 && m <= e) }' ||
+		fail "--release-memory --json: memory_released_ms $msec: $out"
+fi
+reap 137 "$m1"
+start m; m1=$started
+for args in "--release-memory -s TERM" "--release-memory -n"; do
+	# shellcheck disable=SC2086
+	run $args "$P/m"
+	expect_rc 2 "cgkill $args"
+done
+run --release-memory -s TERM -g 5 -t 0 "$P/m"
+expect_rc 0 "--release-memory -s TERM -g 5"
+reap any "$m1"
+
 # -- a real-time signal by name, reported by name ---------------------------
 start rt; r1=$started
 run -s RTMIN+3 -j "$P/rt"
