@@ -51,6 +51,10 @@ void usage(FILE *f)
 		"                   observer (JSON only; not the default options)\n"
 		"  --spawners K     processes spawning a population in parallel (default\n"
 		"                   1: in a VM parallel forks were slower)\n"
+		"  --population static|dynamic  who the processes are copies of: a\n"
+		"                   static spawner (default: as small as processes get)\n"
+		"                   or a dynamically linked one (libc mapped, as most\n"
+		"                   real processes; their exits cost more)\n"
 		"  --reports        only the cost of the 1.1 reports: raw, native, with\n"
 		"                   CGKILL_SURVIVORS, with CGKILL_VICTIMS (N: the first\n"
 		"                   --n, default 10000; G: the first --groups, default 100)\n"
@@ -69,7 +73,7 @@ int parse_args(int argc, char **argv, struct opts *o)
 	enum {
 		O_REPS = 256, O_N, O_GROUPS, O_BOMB, O_NOBOMB, O_CAP, O_JSON,
 		O_SVG, O_QUICK, O_MEM, O_NOMEM, O_SC, O_NOSC, O_HELP, O_SPAWNERS, O_METHODS, O_TRACE,
-		O_REPORTS, O_MEMBACK, O_MB_N, O_MB_MIB,
+		O_REPORTS, O_MEMBACK, O_MB_N, O_MB_MIB, O_POPULATION,
 	};
 	static const struct option lo[] = {
 		{ "reps", required_argument, NULL, O_REPS },
@@ -93,6 +97,7 @@ int parse_args(int argc, char **argv, struct opts *o)
 		{ "memory-back", no_argument, NULL, O_MEMBACK },
 		{ "mb-n", required_argument, NULL, O_MB_N },
 		{ "mb-mib", required_argument, NULL, O_MB_MIB },
+		{ "population", required_argument, NULL, O_POPULATION },
 		{ NULL, 0, NULL, 0 },
 	};
 	long gl[MAX_LIST];
@@ -207,6 +212,11 @@ int parse_args(int argc, char **argv, struct opts *o)
 			o->mb_mib = strtol(optarg, &end, 10);
 			if (*end || o->mb_mib < 1 || o->mb_mib > 65536)
 				return -EINVAL;
+			break;
+		case O_POPULATION:
+			if (strcmp(optarg, "static") && strcmp(optarg, "dynamic"))
+				return -EINVAL;
+			o->dynamic = !strcmp(optarg, "dynamic");
 			break;
 		case O_HELP:
 			usage(stdout);

@@ -48,6 +48,7 @@ struct sample {
 	long survivors;
 	long grown;		/* bomb: processes started after t0 */
 	uint64_t passes, signaled;
+	double psi;		/* cpu "some avg10" just before the kill, % */
 };
 
 struct stat3 {
@@ -75,6 +76,7 @@ struct opts {
 	bool memback;	/* --memory-back: time until the memory is back */
 	long mb_n, mb_mib;	/* its processes and MiB each, 0: default */
 	int syscalls;	/* -1: default */
+	bool dynamic;	/* --population dynamic */
 };
 
 struct ctx {
@@ -115,6 +117,7 @@ struct summary {
 	int failed;	/* runs that failed (errors, survivors, timeouts) */
 	struct stat3 empty, call, seen, lag, cpu;	/* ns */
 	double pop_med;
+	struct stat3 psi;	/* cpu "some avg10" before each run, % */
 	double ratio;	/* median empty / raw's */
 };
 
@@ -172,6 +175,8 @@ int write_at(int dfd, const char *name, const char *val);
 /* A small file's text, NUL-terminated (empty on error): its length, or -1
  * if it cannot be read or is empty. */
 ssize_t read_text(const char *path, char *buf, size_t size);
+/* A number of /proc/pressure/cpu after key ("some avg10="); NAN: none. */
+double cpu_psi(const char *key);
 /* The number a file starts with; -1 on any error. */
 long read_long_file(const char *path);
 /* "populated" of an open cgroup.events: 0, 1 or -errno. */

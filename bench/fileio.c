@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -83,6 +84,19 @@ ssize_t read_text(const char *path, char *buf, size_t size)
 		return -1;
 	buf[n] = '\0';
 	return n;
+}
+
+/* A field of /proc/pressure/cpu ("some avg10="), NAN if the kernel has
+ * no PSI: printed beside each figure, since slow exits on a loaded machine
+ * hide the library's own cost. */
+double cpu_psi(const char *key)
+{
+	char buf[256], *p;
+
+	if (read_text("/proc/pressure/cpu", buf, sizeof(buf)) < 0)
+		return NAN;
+	p = strstr(buf, key);
+	return p ? strtod(p + strlen(key), NULL) : NAN;
 }
 
 long read_long_file(const char *path)

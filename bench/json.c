@@ -41,6 +41,8 @@ void json_measurement(FILE *f, const struct cell *c, int m, int rep,
 			s->passes, s->signaled);
 	if (c->bomb)
 		fprintf(f, ",\"grown_after_start\":%ld", s->grown);
+	if (!isnan(s->psi))
+		fprintf(f, ",\"cpu_psi_some_avg10\":%.2f", s->psi);
 	if (s->sig_first_ns)
 		fprintf(f, ",\"first_signal_ns\":%" PRIu64 ",\"last_signal_ns\":%" PRIu64,
 			s->sig_first_ns, s->sig_last_ns);
@@ -61,6 +63,8 @@ void json_summary(FILE *f, const struct cell *c, int m, const struct summary *su
 	json_stat(f, "seen_ns", su->seen);
 	json_stat(f, "lag_ns", su->lag);
 	json_stat(f, "cpu_ns", su->cpu);
+	fprintf(f, ",\"cpu_psi_some_avg10\":{\"median\":%.2f,\"min\":%.2f,\"max\":%.2f}",
+		su->psi.med, su->psi.min, su->psi.max);
 	fprintf(f, ",\"ratio_to_raw\":%.4f}\n", isnan(su->ratio) ? -1.0 : su->ratio);
 	fflush(f);
 }

@@ -18,6 +18,10 @@
  * the kill starts.  cgkill-bench-spawn (spawn.c, static) starts them with
  * clone3(CLONE_INTO_CGROUP | CLONE_PARENT): they are our children and as
  * small as processes get, which halves spawning and exit costs in a VM.
+ * --population dynamic uses cgkill-bench-spawn-dyn instead, the same
+ * program dynamically linked: ordinary processes, whose slower exits are
+ * what users see (and hide less of the library's own cost than one
+ * would think: each exit's CPU competes with the signalling round).
  * The clock starts once all N reached pause() (a counter, again shared).
  *
  * Time to empty: raw and naive wait for the event themselves; for the
@@ -106,10 +110,10 @@ static int run(struct ctx *cx)
 				if (r < 0 || !s->ok)
 					failed++;
 				json_measurement(cx->json, c, m, rep, order++, s);
-				fprintf(stderr, "%-16s rep %d/%d %-9s populate %8.1f ms  empty %9.3f  call %9.3f  seen %9.3f  by event %9.3f ms%s\n",
+				fprintf(stderr, "%-16s rep %d/%d %-9s populate %8.1f ms  empty %9.3f  call %9.3f  seen %9.3f  by event %9.3f ms  psi %5.2f%s\n",
 					c->label, rep + 1, o->reps, method_name[m],
 					ms(s->populate_ns), ms(s->empty_ns), ms(s->call_ns),
-					ms(s->seen_ns), ms(s->seen_event_ns),
+					ms(s->seen_ns), ms(s->seen_event_ns), s->psi,
 					s->ok ? "" : "  FAILED");
 			}
 		for (int m = 0; m < M_COUNT; m++) {
@@ -218,8 +222,9 @@ int main(int argc, char **argv)
 	if (getenv("CGKILL_BENCH_SPAWN"))
 		snprintf(cx.spawn, sizeof(cx.spawn), "%s", getenv("CGKILL_BENCH_SPAWN"));
 	else
-		snprintf(cx.spawn, sizeof(cx.spawn), "%.*s/cgkill-bench-spawn",
-			 (int)(strrchr(cx.exe, '/') - cx.exe), cx.exe);
+		snprintf(cx.spawn, sizeof(cx.spawn), "%.*s/cgkill-bench-spawn%s",
+			 (int)(strrchr(cx.exe, '/') - cx.exe), cx.exe,
+			 cx.o.dynamic ? "-dyn" : "");
 	if (access(cx.spawn, X_OK) < 0) {
 		fprintf(stderr, "cgkill-bench: %s: %s (set CGKILL_BENCH_SPAWN)\n",
 			cx.spawn, strerror(errno));
@@ -288,11 +293,12 @@ int main(int argc, char **argv)
 	uname(&un);
 	printf("cgkill-bench: Linux %s, %ld CPUs; cgroup2 at %s; scratch %s\n",
 	       un.release, sysconf(_SC_NPROCESSORS_ONLN), cx.mount, cx.root);
-	printf("population: %s by %s, fresh groups per run; %d runs per method "
-	       "and cell, methods alternating\n",
+	printf("population: %s by %s (%s), fresh groups per run; %d runs per "
+	       "method and cell, methods alternating\n",
 	       cx.clone3_ok ? "clone3(CLONE_INTO_CGROUP|CLONE_PARENT)" :
 			      "clone(CLONE_PARENT) + write \"0\" to cgroup.procs",
-	       cx.spawn, cx.o.reps);
+	       cx.spawn, cx.o.dynamic ? "dynamically linked" : "static where it could be",
+	       cx.o.reps);
 	for (int i = 0; i < cx.o.nn; i++)
 		if (cx.o.n[i] > need)
 			need = cx.o.n[i];

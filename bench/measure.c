@@ -99,6 +99,7 @@ int measure(struct ctx *cx, const struct cell *c, int m, struct sample *s)
 	pop_n = c->bomb ? atomic_load(&cx->shm->started) : c->n;
 	atomic_store(&w.armed, 1);
 
+	s->psi = cpu_psi("some avg10=");
 	cpu0 = thread_cpu_ns();
 	t0 = bench_now();
 	switch (m) {

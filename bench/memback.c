@@ -268,16 +268,6 @@ static int start_hogs(struct ctx *cx)
 	return 0;
 }
 
-static double psi_field(const char *key)
-{
-	char buf[256], *p;
-
-	if (read_text("/proc/pressure/cpu", buf, sizeof(buf)) < 0)
-		return NAN;
-	p = strstr(buf, key);
-	return p ? strtod(p + strlen(key), NULL) : NAN;
-}
-
 /* ---- one run -------------------------------------------------------------- */
 
 /* The time (ms after the kill) at which back[] first reaches 90 % of its
@@ -462,10 +452,10 @@ static int measure_one(struct ctx *cx, const struct cellcfg *cc, int m,
 	}
 	sampling = true;
 	sleep_ns(BEFORE_NS);
-	psi0 = psi_field("some avg10=");
+	psi0 = cpu_psi("some avg10=");
 	t_psi0 = bench_now();
 	run->psi10 = psi0;
-	run->psi_during = psi_field("total=");	/* us, first line: "some" */
+	run->psi_during = cpu_psi("total=");	/* us, first line: "some" */
 	kill = bench_now();
 	atomic_store(&sp.kill_at, kill);
 	if (m == MB_RAW) {
@@ -482,7 +472,7 @@ static int measure_one(struct ctx *cx, const struct cellcfg *cc, int m,
 	}
 	pthread_join(sp.th, NULL);
 	sampling = false;
-	run->psi_during = (psi_field("total=") - run->psi_during) /
+	run->psi_during = (cpu_psi("total=") - run->psi_during) /
 			  ((double)(bench_now() - t_psi0) / 1000.0) * 100.0;
 	if (r < 0)
 		goto out;

@@ -37,16 +37,6 @@ struct rsample {
 	uint32_t listed;	/* victims: n_victims; survivors: n_survivors */
 };
 
-static double psi_some10(void)
-{
-	char buf[256], *p;
-
-	if (read_text("/proc/pressure/cpu", buf, sizeof(buf)) < 0)
-		return -1;
-	p = strstr(buf, "some avg10=");
-	return p ? strtod(p + 11, NULL) : -1;
-}
-
 static int cmp_d(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -131,7 +121,7 @@ static int one(struct ctx *cx, long n, int groups, int m, struct rsample *s)
 	if (r < 0)
 		goto out;
 	sleep_ns(20000000ULL + (uint64_t)n * 2000ULL);
-	s->psi = psi_some10();
+	s->psi = cpu_psi("some avg10=");
 	cgkill_opts_init(&o);
 	o.timeout_ms = CGKILL_TIMEOUT_INFINITE;
 	if (m == R_SURVIVORS)

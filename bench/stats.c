@@ -49,7 +49,7 @@ void summarize(const struct sample *s, int reps, struct summary *out)
 {
 	uint64_t e[reps], c[reps], v[reps], cpu[reps];
 	int64_t lag[reps];
-	uint64_t popv[reps];
+	uint64_t popv[reps], psi[reps];
 	int n = 0;
 
 	for (int i = 0; i < reps; i++) {
@@ -61,6 +61,8 @@ void summarize(const struct sample *s, int reps, struct summary *out)
 		cpu[n] = s[i].cpu_ns;
 		lag[n] = (int64_t)s[i].call_ns - (int64_t)s[i].seen_ns;
 		popv[n] = (uint64_t)s[i].population;
+		/* In hundredths, to share the integer statistics. */
+		psi[n] = isnan(s[i].psi) ? 0 : (uint64_t)(s[i].psi * 100 + 0.5);
 		n++;
 	}
 	out->n = n;
@@ -71,5 +73,9 @@ void summarize(const struct sample *s, int reps, struct summary *out)
 	out->lag = stats_i64(lag, n);
 	out->cpu = stats_u64(cpu, n);
 	out->pop_med = stats_u64(popv, n).med;
+	out->psi = stats_u64(psi, n);
+	out->psi.med /= 100;
+	out->psi.min /= 100;
+	out->psi.max /= 100;
 	out->ratio = NAN;
 }
