@@ -27,6 +27,13 @@
 // syscall.EOPNOTSUPP), errors.Is(err, cgkill.ErrTimeout), errors.Is(err,
 // context.Canceled).
 //
+// What a kill did, process by process (since libcgkill 1.1): with
+// Options.Victims the Report lists each process killed and how it ended,
+// and on a timeout, or with Options.Survivors, each one left and why.
+// Both lists are read from the library's operation into the Report before
+// the kill returns; nothing needs freeing.  Options.ReleaseMemory reaps
+// the victims' memory at once (process_mrelease(2)).
+//
 // Cancellation: when ctx is done during a kill, the operation is abandoned
 // between two library calls and err wraps ctx.Err().  The freeze method
 // freezes the target only inside one library call, so nothing is left

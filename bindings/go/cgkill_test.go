@@ -472,6 +472,11 @@ func TestErrors(t *testing.T) {
 		{"negative grace", kill(g, &Options{Signal: syscall.SIGTERM, Escalate: true, Grace: -time.Second}),
 			"cgkill_op_start", syscall.EINVAL},
 		{"escalating SIGKILL", kill(g, &Options{Grace: time.Second}), "cgkill_op_start", syscall.EINVAL},
+		{"dry run and victims", kill(g, &Options{DryRun: true, Victims: true}), "cgkill_op_start", syscall.EINVAL},
+		{"dry run and max victims", kill(g, &Options{DryRun: true, MaxVictims: 3}), "cgkill_op_start", syscall.EINVAL},
+		{"dry run and release", kill(g, &Options{DryRun: true, ReleaseMemory: true}), "cgkill_op_start", syscall.EINVAL},
+		{"release after SIGTERM", kill(g, &Options{Signal: syscall.SIGTERM, ReleaseMemory: true}),
+			"cgkill_op_start", syscall.EINVAL},
 		{"pid 0", func() error { _, err := KillPid(ctx, 0, nil); return err }, "cgkill_open_pid", syscall.EINVAL},
 		{"pid -2^32+1", func() error { // never cut down to pid 1
 			_, err := KillPid(ctx, wide(-1<<32+1), &Options{DryRun: true})

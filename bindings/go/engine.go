@@ -52,12 +52,7 @@ func run(ctx context.Context, t target, opts *Options,
 	for {
 		r := int(C.cgkill_op_process(op, &crep))
 		if r != resultRunning {
-			stages, serr := opStages(op, uint32(crep.n_stages))
-			err := t.result(r)
-			if err == nil && serr != nil {
-				err = t.err("cgkill_op_get_stage", serr)
-			}
-			return reportFrom(&crep, stages), err
+			return finalReport(t, op, &crep, r)
 		}
 		if err := w.wait(); err != nil {
 			// Cancelled (or poll failed): abandon the operation between
@@ -66,6 +61,65 @@ func run(ctx context.Context, t target, opts *Options,
 			return Report{Stages: stages}, t.err("wait", err)
 		}
 	}
+}
+
+// finalReport turns the final report of op into a Report, with the stages,
+// survivors and victims read from op while it lives (their strings are the
+// op's), and r, the final result, into the error.  A failure to read one
+// of them, which the library only has for a bad argument, makes a success
+// an error: the Report would be incomplete.
+func finalReport(t target, op *C.struct_cgkill_op, crep *C.struct_cgkill_report, r int) (Report, error) {
+	err := t.result(r)
+	stages, serr := opStages(op, uint32(crep.n_stages))
+	if err == nil && serr != nil {
+		err = t.err("cgkill_op_get_stage", serr)
+	}
+	rep := reportFrom(crep, stages)
+	rep.Survivors, serr = opSurvivors(op, uint32(crep.n_survivors))
+	if err == nil && serr != nil {
+		err = t.err("cgkill_op_get_survivor", serr)
+	}
+	rep.Victims, serr = opVictims(op, uint32(crep.n_victims))
+	if err == nil && serr != nil {
+		err = t.err("cgkill_op_get_victim", serr)
+	}
+	return rep, err
+}
+
+// opSurvivors reads survivors 0 .. n-1 of op.
+func opSurvivors(op *C.struct_cgkill_op, n uint32) ([]Survivor, error) {
+	if n == 0 {
+		return nil, nil
+	}
+	list := make([]Survivor, 0, n)
+	for i := uint32(0); i < n; i++ {
+		var cs C.struct_cgkill_survivor
+		cs.size = C.uint32_t(unsafe.Sizeof(cs))
+		if r := C.cgkill_op_get_survivor(op, C.uint32_t(i), &cs); r < 0 {
+			return list, syscall.Errno(-r)
+		}
+		list = append(list, survivorFrom(&cs))
+	}
+	return list, nil
+}
+
+// opVictims reads victims 0 .. n-1 of op.  Each read asks the kernel how
+// the victim ended, when that is not known yet: this is the last chance,
+// since the op is freed next.
+func opVictims(op *C.struct_cgkill_op, n uint32) ([]Victim, error) {
+	if n == 0 {
+		return nil, nil
+	}
+	list := make([]Victim, 0, n)
+	for i := uint32(0); i < n; i++ {
+		var cv C.struct_cgkill_victim
+		cv.size = C.uint32_t(unsafe.Sizeof(cv))
+		if r := C.cgkill_op_get_victim(op, C.uint32_t(i), &cv); r < 0 {
+			return list, syscall.Errno(-r)
+		}
+		list = append(list, victimFrom(&cv))
+	}
+	return list, nil
 }
 
 // opStages reads stages 0 .. n-1 of op, or, with n = ^0, as many as it has.

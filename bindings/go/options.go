@@ -27,10 +27,13 @@ var _ = [1]int{}[DefaultTimeout/time.Millisecond-C.CGKILL_TIMEOUT_DEFAULT_MS]
 // DefaultTimeout, no flags.  Fields may be added in later versions; their
 // zero value will keep today's behaviour.
 //
-// Mind the zero Timeout: &Options{Remove: true} does not wait, so the kill
-// returns ErrTimeout unless the subtree emptied during the signal itself,
-// and nothing is removed.  Set Timeout (DefaultTimeout, or Forever), or
-// pass nil options.
+// Mind the zero Timeout: unlike nil options, &Options{Remove: true} does
+// not wait, so the kill returns ErrTimeout unless the subtree emptied
+// during the signal itself, and nothing is removed.  So does any other
+// Options without a Timeout, such as &Options{ReleaseMemory: true}, whose
+// reaping then also stops after its first slice (about 10 ms), the
+// victims still exiting being listed as survivors.  Set Timeout
+// (DefaultTimeout, or Forever) whenever you fill in Options.
 type Options struct {
 	// Signal to send; 0 means SIGKILL.  Only SIGKILL can use the
 	// kernel's cgroup.kill; any other signal uses the freeze method.
@@ -62,7 +65,45 @@ type Options struct {
 	// SIGCONT follows each signal sent through a pidfd with SIGCONT,
 	// so that a stopped process acts on it (CGKILL_SIGCONT).
 	SIGCONT bool
+
+	// Since libcgkill 1.1:
+
+	// Survivors lists the user processes left in the subtree when the
+	// kill ends, whatever its result, in Report.Survivors
+	// (CGKILL_SURVIVORS).  They are listed on ErrTimeout anyway; the
+	// option asks for them on success too (kernel threads can keep a
+	// subtree populated) and in a dry run, where every user process
+	// found is listed.
+	Survivors bool
+	// MaxSurvivors bounds Report.Survivors, on a timeout too; 0 means
+	// DefaultMaxSurvivors.  Report.SurvivorsLeft counts them all.
+	MaxSurvivors uint32
+	// Victims lists each process the kill killed, and how it ended, in
+	// Report.Victims (CGKILL_VICTIMS).  With the native method the
+	// target is then frozen for a moment to pin every process before
+	// the kernel's kill.  Each victim holds a file descriptor until the
+	// kill returns (see cgkill_op_get_victim(3)).  Not in a dry run.
+	Victims bool
+	// MaxVictims bounds Report.Victims; 0 lists them all.  A positive
+	// MaxVictims implies Victims.
+	MaxVictims uint32
+	// ReleaseMemory reaps the victims' memory with process_mrelease(2)
+	// (Linux 5.15) as SIGKILL ends them, instead of leaving it to each
+	// victim's own exit, which on a busy machine can take seconds
+	// (CGKILL_RELEASE_MEMORY).  Only with SIGKILL: as Signal, or as the
+	// SIGKILL of an escalation; not in a dry run.  Report.MemoryReleasedBytes
+	// says how much came back and Report.MemoryReleasedAt when; a kernel
+	// without the call (or a seccomp filter refusing it) kills all the
+	// same and sets Report.NoMrelease.
+	ReleaseMemory bool
 }
+
+// DefaultMaxSurvivors is how many survivors a kill lists when
+// Options.MaxSurvivors is 0 (CGKILL_MAX_SURVIVORS_DEFAULT).
+const DefaultMaxSurvivors = 64
+
+// The header's value: a difference fails the build.
+var _ = [1]int{}[DefaultMaxSurvivors-C.CGKILL_MAX_SURVIVORS_DEFAULT]
 
 // millis converts a duration to the library's milliseconds: rounded up, so
 // that a positive duration never becomes 0, and negative ones stay negative.
@@ -106,10 +147,15 @@ func (o *Options) cOpts(c *C.struct_cgkill_opts) {
 		{o.SIGCONT, C.CGKILL_SIGCONT},
 		{o.Escalate || o.Grace > 0, C.CGKILL_ESCALATE},
 		{o.Remove, C.CGKILL_REMOVE},
+		{o.Survivors, C.CGKILL_SURVIVORS},
+		{o.Victims || o.MaxVictims > 0, C.CGKILL_VICTIMS},
+		{o.ReleaseMemory, C.CGKILL_RELEASE_MEMORY},
 	} {
 		if f.on {
 			flags |= f.flag
 		}
 	}
 	c.flags = flags
+	c.max_survivors = C.uint32_t(o.MaxSurvivors)
+	c.max_victims = C.uint32_t(o.MaxVictims)
 }

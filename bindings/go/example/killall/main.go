@@ -54,8 +54,13 @@ func killAll(ctx context.Context, path string, grace, timeout time.Duration, w i
 			path, rep.Elapsed.Round(time.Microsecond), rep.Cgroups, rep.Passes, rep.Escalated)
 	case errors.Is(err, cgkill.ErrTimeout):
 		// Processes that outlive SIGKILL are stuck in the kernel
-		// (uninterruptible sleep); nothing was removed.
-		fmt.Fprintf(w, "%s: processes left %v after the SIGKILL\n", path, timeout)
+		// (uninterruptible sleep); nothing was removed.  The report
+		// lists them on a timeout, and says where each sleeps.
+		fmt.Fprintf(w, "%s: %d processes left %v after the SIGKILL\n", path, rep.SurvivorsLeft, timeout)
+		for _, s := range rep.Survivors {
+			fmt.Fprintf(w, "  %d %s in %q: state %c, wchan %q, dying %v\n",
+				s.Pid, s.Comm, s.Cgroup, s.State, s.Wchan, s.Dying)
+		}
 	case errors.Is(err, cgkill.ErrLeftFrozen):
 		fmt.Fprintf(w, "%s: left frozen (%v): write 0 to its cgroup.freeze\n", path, rep.ThawErr)
 	case rep.NoUsers && rep.RemoveErr != nil:

@@ -31,8 +31,9 @@ package testproc
 #define SYS_close_range 436
 #endif
 
-enum { TP_PAUSE, TP_IGNORE_TERM, TP_BOMB };
+enum { TP_PAUSE, TP_IGNORE_TERM, TP_BOMB, TP_HOG, TP_HOG_IGNORE_TERM };
 #define TP_MAX 2048
+#define TP_HOG_BYTES (32 << 20)	// TP_HOG: anonymous memory each touches
 #define TP_LIFE 300	// seconds: the longest any process lives
 
 struct tp_shm {
@@ -58,7 +59,7 @@ static void tp_signals(int kind)
 	for (int s = 1; s < NSIG; s++)
 		if (s != SIGKILL && s != SIGSTOP)
 			sigaction(s, &sa, NULL);
-	if (kind == TP_IGNORE_TERM) {
+	if (kind == TP_IGNORE_TERM || kind == TP_HOG_IGNORE_TERM) {
 		sa.sa_handler = SIG_IGN;
 		sigaction(SIGTERM, &sa, NULL);
 	}
@@ -102,6 +103,19 @@ static _Noreturn void tp_child(int gfd, int kind, struct tp_shm *shm)
 	syscall(SYS_close_range, 3U, ~0U, 0U);
 	if (kind == TP_BOMB)
 		tp_bomb(shm);
+	if (kind == TP_HOG || kind == TP_HOG_IGNORE_TERM) {
+		// Written, not only read: each page is the process's own
+		// resident anonymous memory, which a reap frees.
+		char *p = mmap(NULL, TP_HOG_BYTES, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (p == MAP_FAILED) {
+			atomic_fetch_add(&shm->errors, 1);
+			_exit(127);
+		}
+		for (long i = 0; i < TP_HOG_BYTES; i += 4096)
+			p[i] = 1;
+	}
 	atomic_fetch_add(&shm->ready, 1);
 	for (;;)
 		pause();
@@ -187,9 +201,14 @@ import (
 type Kind int
 
 const (
-	Pause      Kind = C.TP_PAUSE       // sleep in pause()
-	IgnoreTerm Kind = C.TP_IGNORE_TERM // the same, SIGTERM ignored
+	Pause         Kind = C.TP_PAUSE           // sleep in pause()
+	IgnoreTerm    Kind = C.TP_IGNORE_TERM     // the same, SIGTERM ignored
+	Hog           Kind = C.TP_HOG             // touch HogBytes of memory, then pause
+	HogIgnoreTerm Kind = C.TP_HOG_IGNORE_TERM // the same, SIGTERM ignored
 )
+
+// HogBytes is the anonymous memory each Hog process writes and keeps.
+const HogBytes = C.TP_HOG_BYTES
 
 // MaxProcs bounds every set, the fork bomb included.
 const MaxProcs = C.TP_MAX
