@@ -42,31 +42,46 @@ async def _run(op: Operation) -> Report:
 
 async def kill_async(path, signal=_signal.SIGKILL, *, timeout=DEFAULT_TIMEOUT,
                      grace=None, fallback=False, dry_run=False,
-                     allow_self=False, remove=False, sigcont=False) -> Report:
+                     allow_self=False, remove=False, sigcont=False,
+                     survivors=False, victims=False, release_memory=False,
+                     max_survivors=None, max_victims=None) -> Report:
     """kill() for asyncio: await the Report.  Cancelling the task abandons
     the kill (nothing more is signalled or waited for; nothing is left
     frozen)."""
     return await _run(start(path, signal, timeout=timeout, grace=grace,
                             fallback=fallback, dry_run=dry_run,
                             allow_self=allow_self, remove=remove,
-                            sigcont=sigcont))
+                            sigcont=sigcont, survivors=survivors,
+                            victims=victims, release_memory=release_memory,
+                            max_survivors=max_survivors,
+                            max_victims=max_victims))
 
 
 async def kill_fd_async(fd, signal=_signal.SIGKILL, *, timeout=DEFAULT_TIMEOUT,
                         grace=None, fallback=False, dry_run=False,
-                        allow_self=False, remove=False, sigcont=False) -> Report:
+                        allow_self=False, remove=False, sigcont=False,
+                        survivors=False, victims=False, release_memory=False,
+                        max_survivors=None, max_victims=None) -> Report:
     """kill_fd() for asyncio."""
     return await _run(start_fd(fd, signal, timeout=timeout, grace=grace,
                                fallback=fallback, dry_run=dry_run,
                                allow_self=allow_self, remove=remove,
-                               sigcont=sigcont))
+                               sigcont=sigcont, survivors=survivors,
+                               victims=victims, release_memory=release_memory,
+                               max_survivors=max_survivors,
+                               max_victims=max_victims))
 
 
 async def kill_pid_async(pid, signal=_signal.SIGKILL, *, timeout=DEFAULT_TIMEOUT,
                          grace=None, fallback=False, dry_run=False,
-                         allow_self=False, remove=False, sigcont=False) -> Report:
+                         allow_self=False, remove=False, sigcont=False,
+                         survivors=False, victims=False, release_memory=False,
+                         max_survivors=None, max_victims=None) -> Report:
     """kill_pid() for asyncio."""
     return await _run(start_pid(pid, signal, timeout=timeout, grace=grace,
                                 fallback=fallback, dry_run=dry_run,
                                 allow_self=allow_self, remove=remove,
-                                sigcont=sigcont))
+                                sigcont=sigcont, survivors=survivors,
+                                victims=victims, release_memory=release_memory,
+                                max_survivors=max_survivors,
+                                max_victims=max_victims))

@@ -5,10 +5,10 @@ import math
 import numbers
 import os
 import signal as _signal
-from typing import Optional, Union
+from typing import Optional, Tuple, Union
 
 from . import _cgkill
-from ._report import Features, LeftFrozenError, Report
+from ._report import Features, LeftFrozenError, Report, Victim
 
 PathArg = Union[str, bytes, os.PathLike]
 DEFAULT_TIMEOUT = 10.0  # seconds, CGKILL_TIMEOUT_DEFAULT_MS
@@ -30,11 +30,26 @@ def _ms(name: str, seconds, infinite_ok: bool) -> int:
     return math.ceil(seconds * 1000)
 
 
+def _limit(name: str, value) -> int:
+    """A list's length limit: None for the library's default (0), else a
+    count of at least 1 (0 would mean the default in C: a trap)."""
+    if value is None:
+        return 0
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an int or None, not "
+                        f"{type(value).__name__}")
+    if not 1 <= value <= 0xFFFFFFFF:
+        raise ValueError(f"{name} must be 1 .. {0xFFFFFFFF} or None, not {value!r}")
+    return int(value)
+
+
 def _options(sig, timeout, grace, fallback, dry_run, allow_self, remove,
-             sigcont):
-    """The C options: (signal, flags, timeout_ms, grace_ms).  Only the
-    conversions are checked here; the combinations are the library's to
-    refuse (OSError EINVAL), as its man page documents them."""
+             sigcont, survivors=False, victims=False, release_memory=False,
+             max_survivors=None, max_victims=None):
+    """The C options: (signal, flags, timeout_ms, grace_ms, max_survivors,
+    max_victims).  Only the conversions are checked here; the combinations
+    are the library's to refuse (OSError EINVAL), as its man page documents
+    them."""
     if isinstance(sig, bool):
         raise TypeError("signal must be a signal number, not bool")
     sig = int(sig)
@@ -49,10 +64,15 @@ def _options(sig, timeout, grace, fallback, dry_run, allow_self, remove,
                     (dry_run, _cgkill.DRY_RUN),
                     (allow_self, _cgkill.ALLOW_SELF),
                     (remove, _cgkill.REMOVE),
-                    (sigcont, _cgkill.SIGCONT)):
+                    (sigcont, _cgkill.SIGCONT),
+                    (survivors, _cgkill.SURVIVORS),
+                    (victims, _cgkill.VICTIMS),
+                    (release_memory, _cgkill.RELEASE_MEMORY)):
         if on:
             flags |= bit
-    return sig, flags, _ms("timeout", timeout, True), grace_ms
+    return (sig, flags, _ms("timeout", timeout, True), grace_ms,
+            _limit("max_survivors", max_survivors),
+            _limit("max_victims", max_victims))
 
 
 def _outcome(result: int, raw: dict, filename) -> Report:
@@ -79,9 +99,10 @@ class Operation:
     """A kill in progress, for an event loop: start() signals the first
     stage and returns it; fileno() polls readable when process() has work;
     process() returns None while the operation runs and its Report once it
-    has ended (again on every later call).  close() frees it (the `with`
-    statement does too): an unfinished operation is abandoned, never left
-    frozen.  One thread at a time may use an operation."""
+    has ended (again on every later call, its victims read again).  close()
+    frees it (the `with` statement does too): an unfinished operation is
+    abandoned, never left frozen.  One thread at a time may use an
+    operation."""
 
     __slots__ = ("_op", "_filename")
 
@@ -117,6 +138,14 @@ class Operation:
         who closes it."""
         from ._async import drive
         return await drive(self)
+
+    def victims(self) -> Tuple[Victim, ...]:
+        """The victims of the ended operation (victims=True), read again
+        (GIL released): the kernel tells how a victim ended only once its
+        parent has reaped it, which for your own children is after the
+        Report was made.  So: wait(), reap them (os.waitpid,
+        Popen.wait), then victims().  ValueError before the end."""
+        return tuple(Victim._from_c(v) for v in self._op.victims())
 
     @property
     def closed(self) -> bool:
@@ -156,41 +185,53 @@ def _start_opened(fd: int, filename, opts) -> Operation:
 
 def start(path: PathArg, signal=_signal.SIGKILL, *, timeout=DEFAULT_TIMEOUT,
           grace=None, fallback=False, dry_run=False, allow_self=False,
-          remove=False, sigcont=False) -> Operation:
+          remove=False, sigcont=False, survivors=False, victims=False,
+          release_memory=False, max_survivors=None,
+          max_victims=None) -> Operation:
     """Start killing the group at the absolute path `path` and its
     subtree: check, signal the first stage (a freeze round runs inside this
     call) and return the Operation.  The options are kill()'s."""
     opts = _options(signal, timeout, grace, fallback, dry_run, allow_self,
-                    remove, sigcont)
+                    remove, sigcont, survivors, victims, release_memory,
+                    max_survivors, max_victims)
     return _start_opened(_cgkill.open(path, 0), path, opts)
 
 
 def start_fd(fd, signal=_signal.SIGKILL, *, timeout=DEFAULT_TIMEOUT,
              grace=None, fallback=False, dry_run=False, allow_self=False,
-             remove=False, sigcont=False) -> Operation:
+             remove=False, sigcont=False, survivors=False, victims=False,
+             release_memory=False, max_survivors=None,
+             max_victims=None) -> Operation:
     """start() on a directory fd of a group (an int, or an object with
     fileno()); the operation keeps its own, the caller's stays open."""
     opts = _options(signal, timeout, grace, fallback, dry_run, allow_self,
-                    remove, sigcont)
+                    remove, sigcont, survivors, victims, release_memory,
+                    max_survivors, max_victims)
     return _start(fd, None, opts)
 
 
 def start_pid(pid: int, signal=_signal.SIGKILL, *, timeout=DEFAULT_TIMEOUT,
               grace=None, fallback=False, dry_run=False, allow_self=False,
-              remove=False, sigcont=False) -> Operation:
+              remove=False, sigcont=False, survivors=False, victims=False,
+              release_memory=False, max_survivors=None,
+              max_victims=None) -> Operation:
     """start() on the whole group the process `pid` lives in."""
     opts = _options(signal, timeout, grace, fallback, dry_run, allow_self,
-                    remove, sigcont)
+                    remove, sigcont, survivors, victims, release_memory,
+                    max_survivors, max_victims)
     return _start_opened(_cgkill.open_pid(pid), None, opts)
 
 
 def start_pidfd(pidfd, signal=_signal.SIGKILL, *, timeout=DEFAULT_TIMEOUT,
                 grace=None, fallback=False, dry_run=False, allow_self=False,
-                remove=False, sigcont=False) -> Operation:
+                remove=False, sigcont=False, survivors=False, victims=False,
+                release_memory=False, max_survivors=None,
+                max_victims=None) -> Operation:
     """start() on the group of the process a pidfd (os.pidfd_open) or a
     /proc/PID directory fd pins; the caller's fd stays open."""
     opts = _options(signal, timeout, grace, fallback, dry_run, allow_self,
-                    remove, sigcont)
+                    remove, sigcont, survivors, victims, release_memory,
+                    max_survivors, max_victims)
     return _start_opened(_cgkill.open_pidfd(pidfd), None, opts)
 
 
@@ -201,7 +242,9 @@ def _run(op: Operation) -> Report:
 
 def kill(path: PathArg, signal=_signal.SIGKILL, *, timeout=DEFAULT_TIMEOUT,
          grace=None, fallback=False, dry_run=False, allow_self=False,
-         remove=False, sigcont=False) -> Report:
+         remove=False, sigcont=False, survivors=False, victims=False,
+         release_memory=False, max_survivors=None,
+         max_victims=None) -> Report:
     """Signal every process in the cgroup v2 group at the absolute path
     `path` and in every group below it, wait until none is left, and
     return the Report.
@@ -219,47 +262,83 @@ def kill(path: PathArg, signal=_signal.SIGKILL, *, timeout=DEFAULT_TIMEOUT,
     allow_self the subtree may contain this process (which then dies too)
     remove     remove the emptied subtree, leaves first
     sigcont    follow each signal with SIGCONT, for stopped processes
+    survivors  list in report.survivors who is left at the end, and why,
+               whatever the result (a timeout always lists them); in a dry
+               run, every user process found
+    victims    list in report.victims each process killed, and how it
+               ended once its parent reaped it (see Operation.victims());
+               with the native method the target is frozen for a moment
+               to pin each process before the kernel's kill.  Each victim
+               holds a file descriptor until its end is known.
+    release_memory
+               reap the memory of the processes SIGKILL ends at once
+               (process_mrelease, Linux 5.15): needs SIGKILL as the signal
+               or through grace; report.memory_released_bytes says how
+               much came back, report.no_mrelease that the kernel could not
+    max_survivors
+               list at most this many survivors (None: 64); the report's
+               survivors_total counts them all
+    max_victims
+               list at most this many victims (None: all); needs victims
 
     Errors raise OSError (FileNotFoundError, PermissionError, ...) with the
-    errno of libcgkill(3) and `path` as filename; a failed thaw raises
-    LeftFrozenError.  The GIL is released while the library works and
-    waits; a signal handler that raises (Ctrl-C) abandons the kill, and
-    nothing is left frozen.
+    errno of libcgkill(3) and `path` as filename; a combination the library
+    refuses (release_memory without SIGKILL, victims in a dry run, ...)
+    raises OSError EINVAL; a failed thaw raises LeftFrozenError.  The GIL
+    is released while the library works and waits; a signal handler that
+    raises (Ctrl-C) abandons the kill, and nothing is left frozen.
     """
     return _run(start(path, signal, timeout=timeout, grace=grace,
                       fallback=fallback, dry_run=dry_run, allow_self=allow_self,
-                      remove=remove, sigcont=sigcont))
+                      remove=remove, sigcont=sigcont, survivors=survivors,
+                      victims=victims, release_memory=release_memory,
+                      max_survivors=max_survivors, max_victims=max_victims))
 
 
 def kill_fd(fd, signal=_signal.SIGKILL, *, timeout=DEFAULT_TIMEOUT, grace=None,
             fallback=False, dry_run=False, allow_self=False, remove=False,
-            sigcont=False) -> Report:
+            sigcont=False, survivors=False, victims=False,
+            release_memory=False, max_survivors=None,
+            max_victims=None) -> Report:
     """kill() on a directory fd of a group (an int, or an object with
     fileno()), which stays open."""
     return _run(start_fd(fd, signal, timeout=timeout, grace=grace,
                          fallback=fallback, dry_run=dry_run,
-                         allow_self=allow_self, remove=remove, sigcont=sigcont))
+                         allow_self=allow_self, remove=remove, sigcont=sigcont,
+                         survivors=survivors, victims=victims,
+                         release_memory=release_memory,
+                         max_survivors=max_survivors, max_victims=max_victims))
 
 
 def kill_pid(pid: int, signal=_signal.SIGKILL, *, timeout=DEFAULT_TIMEOUT,
              grace=None, fallback=False, dry_run=False, allow_self=False,
-             remove=False, sigcont=False) -> Report:
+             remove=False, sigcont=False, survivors=False, victims=False,
+             release_memory=False, max_survivors=None,
+             max_victims=None) -> Report:
     """kill() on the whole group the process `pid` lives in (found without
     a race against pid reuse; ProcessLookupError if there is no such
     process)."""
     return _run(start_pid(pid, signal, timeout=timeout, grace=grace,
                           fallback=fallback, dry_run=dry_run,
-                          allow_self=allow_self, remove=remove, sigcont=sigcont))
+                          allow_self=allow_self, remove=remove, sigcont=sigcont,
+                          survivors=survivors, victims=victims,
+                          release_memory=release_memory,
+                          max_survivors=max_survivors, max_victims=max_victims))
 
 
 def kill_pidfd(pidfd, signal=_signal.SIGKILL, *, timeout=DEFAULT_TIMEOUT,
                grace=None, fallback=False, dry_run=False, allow_self=False,
-               remove=False, sigcont=False) -> Report:
+               remove=False, sigcont=False, survivors=False, victims=False,
+               release_memory=False, max_survivors=None,
+               max_victims=None) -> Report:
     """kill() on the group of the process a pidfd pins."""
     return _run(start_pidfd(pidfd, signal, timeout=timeout, grace=grace,
                             fallback=fallback, dry_run=dry_run,
                             allow_self=allow_self, remove=remove,
-                            sigcont=sigcont))
+                            sigcont=sigcont, survivors=survivors,
+                            victims=victims, release_memory=release_memory,
+                            max_survivors=max_survivors,
+                            max_victims=max_victims))
 
 
 def open(path: PathArg, *, cgroup_path: bool = False) -> int:  # noqa: A001

@@ -25,6 +25,8 @@ def raw_report(**over):
                     "passes": 3, "signaled": 3, "started_ns": 0},
                    {"signal": 9, "method": _cgkill.METHOD_NATIVE,
                     "passes": 2, "signaled": 0, "started_ns": 1_000_000}),
+        "survivors": 0, "hidden": 0, "memory_released_bytes": 0,
+        "memory_released_ns": 0, "survivor_list": (), "victim_list": (),
     }
     raw.update(over)
     return raw
@@ -62,7 +64,8 @@ def test_report_to_dict_is_plain():
     assert d["elapsed"] == 1.5
     assert json.loads(json.dumps(d)) == d
     # Every field is there: the dict grows with the report.
-    assert set(f.name for f in dataclasses.fields(r)) | {"elapsed"} == set(d)
+    assert set(f.name for f in dataclasses.fields(r)) | \
+        {"elapsed", "memory_released"} == set(d)
 
 
 def test_dry_run_report_has_no_signal():
@@ -130,10 +133,10 @@ def test_bad_arguments_fail_before_anything_opens(kw, exc):
 
 def test_times_round_up_to_milliseconds():
     assert _ops._options(9, 0.0001, None, False, False, False, False, False) == \
-        (9, 0, 1, 0)
+        (9, 0, 1, 0, 0, 0)
     assert _ops._options(15, None, 2.5, True, False, False, True, True) == \
         (15, _cgkill.ESCALATE | _cgkill.FORCE_FREEZE | _cgkill.REMOVE |
-         _cgkill.SIGCONT, _cgkill.TIMEOUT_INFINITE, 2500)
+         _cgkill.SIGCONT, _cgkill.TIMEOUT_INFINITE, 2500, 0, 0)
     assert _ops._options(9, float("inf"), None, False, True, True, False,
                          False)[1:3] == (_cgkill.DRY_RUN | _cgkill.ALLOW_SELF,
                                          _cgkill.TIMEOUT_INFINITE)
