@@ -279,7 +279,7 @@ int cgk_error(enum cgk_call call, int r);
 /* The call's errors, 0-terminated, and its name; NULL past the last. */
 const int *cgk_call_errors(enum cgk_call call, const char **name);
 
-/* ---- op.c and kill.c: the engine behind every kill call ------------------ */
+/* ---- op.c, pass.c, kill.c: the engine behind every kill call ------------- */
 /* As the public calls, with the errors unfiltered; *by_observer says the
  * error is the observer's own (passed to the caller as it is). */
 int op_start(int dirfd, const struct cgkill_opts *opts, struct cgkill_op **ret,
@@ -327,7 +327,8 @@ static inline int again(int err)
 
 #ifdef CGKILL_TEST_HOOKS
 /* Test builds only: called with each group's listing, before any of it is
- * signalled, so a test can race the library deterministically. */
+ * signalled, so a test can race the library deterministically (pass.c,
+ * victims.c). */
 extern void (*cgkill_test_listed)(const pid_t *pids, size_t n);
 #endif
 

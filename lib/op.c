@@ -26,7 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cgkill-private.h"
+#include "op-private.h"
 
 #define SCAN_FIRST_NS 2000000ULL	/* first rescan 2 ms after signalling */
 #define SCAN_MAX_NS 64000000ULL		/* backoff cap */
@@ -38,87 +38,11 @@
  * measured: about 12 us of system calls on an idle 2-CPU VM, 60 us while
  * the group's processes exit around it. */
 #define SCAN_GROUP_NS 25000ULL
-#define MAX_PASSES 1000			/* of one signalling round */
 /* rmdir can fail with EBUSY for a few ms after "populated 0": retried every
  * ms for this long, by the clock, however often the caller comes back. */
 #define REMOVE_WAIT_NS 1000000000ULL
 #define REMOVE_RETRY_NS 1000000ULL
-#define MAX_STAGES 2			/* the signal, then SIGKILL */
-/* The kernel announces a change of cgroup.events at most once per 10 ms
- * (CGROUP_FILE_NOTIFY_MIN_INTV) and defers the rest: after our own freeze
- * and thaw, "populated 0" can come up to 10 ms late, so for that long the
- * file is re-read every millisecond instead of trusting the event. */
-#define NOTIFY_QUIET_NS 10000000ULL
 #define PEEK_NS 1000000ULL
-
-/* Per-pid state, for the current stage unless noted.  Keyed by a number
- * that can change hands: a mark that would let a process go unsignalled or
- * unwaited for (P_KTHREAD) is checked again each time the number is listed. */
-#define P_SIGNALED 1u	/* signalled by us in this stage */
-#define P_USER 2u	/* verified a user process (whole op) */
-#define P_KTHREAD 4u	/* a kernel thread when last listed (whole op) */
-#define P_PENDING 8u	/* counted in frozen_pending */
-
-enum pass_mode {
-	PASS_NEW,	/* signal what this stage has not signalled yet */
-	PASS_ALL,	/* signal every user process listed (mop-up) */
-	PASS_OBSERVE,	/* count listed processes, no system call per pid */
-	PASS_CLASSIFY,	/* verify unknown pids, signal none */
-	PASS_PROBE,	/* signal 0 to each: may we signal them all? */
-	PASS_LIST,	/* dry run: report each user process */
-	PASS_PENDING,	/* count who sits on this stage's signal (no send) */
-};
-
-enum op_state { ST_WAIT, ST_REMOVE, ST_DONE };
-
-#ifdef CGKILL_TEST_HOOKS
-void (*cgkill_test_listed)(const pid_t *pids, size_t n);
-#endif
-
-struct cgkill_op {
-	int tfd, evfd, epfd, timerfd;
-	struct cgkill_opts o;
-	struct cg_target t;
-	struct sig_ctx sc;
-	struct idset groups;	/* cgroup ids seen below the target */
-	struct idset procs;	/* pid -> P_* */
-	struct idset frozen;	/* this pass: own-frozen group id -> 1 + held */
-	char *buf;
-	size_t cap;
-	struct pidvec pv;
-	struct cgkill_report rep;
-	struct cgkill_stage stages[MAX_STAGES];
-	enum op_state state;
-	int result;
-	int observer_stopped;	/* result is the observer's own error */
-	int users_gone;		/* the kill's outcome, whatever removal does */
-	int stage;
-	int native_missing;
-	int populated;
-	uint64_t t0, deadline, next_scan, gap;
-	uint64_t peek_until;	/* re-read cgroup.events until then */
-	uint64_t pass_cost;	/* CPU of the last signalling pass, ns */
-	long prev_users;
-	uint64_t remove_until, remove_next;
-	int was_frozen;	/* the target was frozen on purpose before the round */
-	int self_seen;	/* the caller was listed (CGKILL_ALLOW_SELF) */
-	struct survivors *surv;	/* survivors.c: read as it ends, if at all */
-	struct victims *vic;	/* victims.c: CGKILL_VICTIMS */
-	struct mrel *mr;	/* mrelease.c: CGKILL_RELEASE_MEMORY */
-};
-
-struct pass {
-	struct cgkill_op *op;
-	enum pass_mode mode;
-	int sig;
-	uint64_t listed_users;	/* listed and not known kernel threads */
-	uint64_t newly;		/* signalled for the first time this stage */
-	uint64_t groups;
-	uint64_t hidden;	/* pid 0 entries listed */
-	pid_t self;		/* the caller, as cgroup.procs shows it to us */
-	int held;		/* the group's processes sit on the signal
-				   (own-frozen on purpose, not SIGKILL) */
-};
 
 static uint64_t clock_ns(clockid_t id)
 {
@@ -135,277 +59,17 @@ uint64_t now_ns(void)
 
 /* The calling thread's CPU time: what a rescan cost the machine, whatever
  * the load (wall time would count the time we were preempted). */
-static uint64_t thread_cpu_ns(void)
+uint64_t thread_cpu_ns(void)
 {
 	return clock_ns(CLOCK_THREAD_CPUTIME_ID);
-}
-
-static int observe(struct cgkill_op *op, pid_t pid, int sig, const char *rel)
-{
-	struct cgkill_proc p = {
-		.size = sizeof(p), .pid = pid, .signal = sig, .cgroup = rel,
-		.flags = op->o.flags & CGKILL_DRY_RUN ? CGKILL_PROC_DRY_RUN : 0,
-	};
-	int r;
-
-	if (!op->o.observer)
-		return 0;
-	r = op->o.observer(&p, op->o.userdata);
-	if (r >= 0)
-		return 0;
-	op->observer_stopped = 1;
-	return r;
-}
-
-/* The caller in its own target: never signalled, nor waited for. */
-static int pass_self(struct cgkill_op *op)
-{
-	op->self_seen = 1;
-	if (!(op->o.flags & CGKILL_ALLOW_SELF))
-		return -EDEADLK;
-	/* From now on, as if it had been inside from the start: neither
-	 * frozen (that would stop the caller) nor killed by cgroup.kill. */
-	op->t.has_self = 1;
-	return 0;
-}
-
-/* The cgroup id of the group containing the one at fd. */
-static int parent_id(int fd, uint64_t *id)
-{
-	struct stat st;
-	int r = 0, pfd = openat(fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	if (pfd < 0)
-		return -errno;
-	if (fstat(pfd, &st) < 0)
-		r = -errno;
-	else
-		*id = (uint64_t)st.st_ino;
-	close(pfd);
-	return r;
-}
-
-/* Do the processes of an own-frozen group stay frozen after this call: is
- * a freeze that holds it, its own or an ancestor's below the target, made
- * on purpose?  A freeze by a concurrent call's round is not: that call
- * thaws it in a moment.  Asked only in a round with a signal the group's
- * processes would sit on; parents are visited first, and each answer is
- * kept for the groups below. */
-static int group_held(struct cgkill_op *op, struct cg_group *g)
-{
-	uint32_t *v;
-	int frozen, held, r;
-
-	if (g->depth == 0)
-		return op->was_frozen;
-	r = freeze_own(g->fd, &frozen, &held);
-	if (r == -ENOENT || r == -ENODEV)
-		return 0;	/* removed: nobody left in it */
-	if (r < 0)
-		return r;
-	if (!held && g->depth == 1) {
-		held = op->was_frozen;
-	} else if (!held) {
-		uint64_t parent = 0;
-
-		/* Not known: count it, as before this was asked. */
-		held = 1;
-		if (parent_id(g->fd, &parent) == 0 && idset_has(&op->frozen, parent)) {
-			r = idset_get(&op->frozen, parent, &v);
-			if (r < 0)
-				return r;
-			held = *v == 2;
-		}
-	}
-	r = idset_get(&op->frozen, g->id, &v);
-	if (r < 0)
-		return r;
-	*v = 1 + (uint32_t)held;
-	return held;
-}
-
-static int pass_pid(struct pass *ps, struct cg_group *g, pid_t pid)
-{
-	struct cgkill_op *op = ps->op;
-	enum sig_result res;
-	uint32_t *st;
-	int r, sig = 0, extra = 0, pending = 0;
-
-	if (pid == 0) {	/* outside our pid namespace: cannot be signalled */
-		ps->listed_users++;
-		ps->hidden++;
-		return 0;
-	}
-	if (pid == ps->self)
-		return pass_self(op);
-	r = idset_get(&op->procs, (uint64_t)pid, &st);
-	if (r < 0)
-		return r;
-	if (*st & P_KTHREAD) {
-		/* Kernel threads are few: one read each tells whether the
-		 * number still is one (a user process never turns into one). */
-		r = sig_still_kthread(pid);
-		if (r == 1)
-			return 0;
-		if (r < 0 && r != -ESRCH)
-			return r;
-		*st = 0;	/* gone, or a user process has the number now */
-		if (r < 0)
-			return 0;
-	}
-	ps->listed_users++;
-	switch (ps->mode) {
-	case PASS_OBSERVE:
-		return 0;
-	case PASS_CLASSIFY:
-		if (*st & P_USER)
-			return 0;
-		break;
-	case PASS_PROBE:
-		break;
-	case PASS_NEW:
-		if (*st & P_SIGNALED)
-			return 0;
-		/* fall through */
-	case PASS_ALL:
-		sig = ps->sig;
-		if (op->o.flags & CGKILL_SIGCONT && sig != SIGKILL && sig != SIGCONT)
-			extra = SIGCONT;
-		break;
-	case PASS_LIST:
-		if (*st & P_USER)
-			return 0;	/* listed already (a pid shown twice) */
-		break;
-	case PASS_PENDING:
-		if (!(*st & P_SIGNALED) || (*st & P_PENDING))
-			return 0;
-		break;
-	}
-	/* After the kernel's kill, only what it missed is signalled. */
-	if (ps->mode == PASS_ALL && !(*st & P_SIGNALED) &&
-	    op->stages[op->stage].method == CGKILL_METHOD_NATIVE)
-		r = sig_verify_send_missed(&op->sc, pid, sig, &res);
-	else if (ps->mode == PASS_PROBE)
-		r = sig_verify_probe(&op->sc, pid, &res);
-	else if (ps->held)
-		r = sig_verify_send_pending(&op->sc, pid, sig, extra, &res, &pending);
-	else
-		r = sig_verify_send(&op->sc, pid, sig, extra, &res);
-	if (r < 0)
-		return r;
-	/* CGKILL_VICTIMS: signalled, with its pidfd kept (signal.c). */
-	if (op->sc.kept.pidfd >= 0) {
-		r = victims_add(op->vic, &op->sc.kept, pid, sig, g->rel, 0);
-		if (r < 0)
-			return r;
-	}
-	switch (res) {
-	case SIG_DYING:
-		*st |= P_USER;
-		return 0;
-	case SIG_KTHREAD:
-		*st = P_KTHREAD;
-		op->rep.kernel_threads++;
-		ps->listed_users--;
-		return 0;
-	case SIG_GONE:
-	case SIG_OUTSIDE:
-		ps->listed_users--;
-		return 0;
-	case SIG_SENT:
-		break;
-	}
-	*st |= P_USER;
-	if (pending) {
-		*st |= P_PENDING;
-		op->rep.frozen_pending++;
-	}
-	if (ps->mode == PASS_LIST)
-		return observe(op, pid, op->o.signal, g->rel);
-	if (ps->mode == PASS_CLASSIFY || ps->mode == PASS_PROBE ||
-	    ps->mode == PASS_PENDING || (*st & P_SIGNALED))
-		return 0;
-	*st |= P_SIGNALED;
-	ps->newly++;
-	op->rep.signaled++;
-	op->stages[op->stage].signaled++;
-	r = observe(op, pid, sig, g->rel);
-	/* CGKILL_RELEASE_MEMORY on a busy machine: reaped right now. */
-	if (r == 0 && op->mr && sig == SIGKILL)
-		mrel_signalled(op->mr, pid);
-	return r;
-}
-
-static int pass_group(struct cg_group *g, void *data)
-{
-	struct pass *ps = data;
-	struct cgkill_op *op = ps->op;
-	uint32_t *unused;
-	ssize_t n;
-	int r;
-
-	ps->groups++;
-	r = idset_get(&op->groups, g->id, &unused);
-	if (r < 0)
-		return r;
-	ps->held = ps->mode == PASS_PENDING;
-	if (g->own_frozen && ps->mode == PASS_NEW && ps->sig != SIGKILL) {
-		r = group_held(op, g);
-		if (r < 0)
-			return r;
-		ps->held = r;
-	}
-	n = cg_read_all(g->fd, "cgroup.procs", &op->buf, &op->cap);
-	if (n == -ENOENT || n == -ENODEV)
-		return 0;	/* removed while we walked */
-	if (n == -EOPNOTSUPP)
-		return 0;	/* threaded: its processes are listed at its
-				   threaded domain root, visited before it */
-	if (n < 0)
-		return (int)n;
-	op->pv.n = 0;
-	r = parse_procs(op->buf, (size_t)n, &op->pv);
-	if (r < 0)
-		return r == -ENOMEM ? r : -EIO;
-#ifdef CGKILL_TEST_HOOKS
-	if (cgkill_test_listed)
-		cgkill_test_listed(op->pv.v, op->pv.n);
-#endif
-	for (size_t i = 0; i < op->pv.n; i++) {
-		r = pass_pid(ps, g, op->pv.v[i]);
-		if (r < 0)
-			return r;
-	}
-	return 0;
-}
-
-static int run_pass(struct cgkill_op *op, enum pass_mode mode, int sig,
-		    struct pass *ps)
-{
-	int r;
-
-	*ps = (struct pass){ .op = op, .mode = mode, .sig = sig, .self = getpid() };
-	if (op->frozen.n)
-		idset_clear(&op->frozen);
-	/* Own-frozen descendants matter only for a signal they would sit on. */
-	r = cg_walk(op->tfd, sig && sig != SIGKILL, op->was_frozen, pass_group, ps);
-	op->rep.passes++;
-	op->stages[op->stage].passes++;
-	if (ps->groups > op->rep.cgroups)
-		op->rep.cgroups = ps->groups;
-	if (ps->hidden > op->rep.hidden)
-		op->rep.hidden = ps->hidden;
-	return r < 0 ? r : 0;
 }
 
 /* CGKILL_VICTIMS: the kernel's kill with every process pinned before it
  * (victims.c); the observer sees each. */
 static int observe_victim(void *arg, pid_t pid, int sig, const char *rel)
 {
-	return observe(arg, pid, sig, rel);
+	return pass_observe(arg, pid, sig, rel);
 }
-
-static int pass_self(struct cgkill_op *op);
 
 static int native_victims(struct cgkill_op *op)
 {
@@ -423,93 +87,6 @@ static int native_victims(struct cgkill_op *op)
 	}
 	if (r == CGKILL_LEFT_FROZEN)
 		op->stages[op->stage].method = CGKILL_METHOD_NATIVE;
-	return r;
-}
-
-/* Just before a write that would freeze or kill the whole target: is the
- * caller in it after all (moved there since it was checked)?  Narrows, as
- * far as a process can, the window in which the kernel would freeze or kill
- * the caller with its target. */
-static int self_check(struct cgkill_op *op)
-{
-	char *self = NULL;
-	int inside;
-
-	if (op->t.has_self || cg_self_path(&self) < 0)
-		return 0;	/* the check at the start stands */
-	inside = cgpath_within(self, op->t.cgpath);
-	free(self);
-	if (!inside)
-		return 0;
-	return pass_self(op);
-}
-
-/* Someone else wrote cgroup.freeze during our round and we left it as they
- * did: if that is frozen, say so, and who of those we signalled now sits on
- * the signal. */
-static int count_left_frozen(struct cgkill_op *op, int sig)
-{
-	struct pass ps;
-	int v = 0;
-	char b[8];
-	ssize_t n = cg_read(op->tfd, "cgroup.freeze", b, sizeof(b));
-
-	if (n < 0 || parse_bool(b, (size_t)n, &v) < 0 || !v)
-		return 0;
-	op->rep.flags |= CGKILL_REPORT_FROZEN_BY_OTHER;
-	return sig == SIGKILL ? 0 : run_pass(op, PASS_PENDING, sig, &ps);
-}
-
-/* Freeze, signal every process once per pass until a pass finds nobody
- * new, thaw.  The thaw happens on every path. */
-static int signal_frozen(struct cgkill_op *op, int sig)
-{
-	struct freeze fz = { .watch = -1 };
-	struct pass ps;
-	int r, r2;
-
-	/* No half-done work: a signal a process can handle is only sent if
-	 * every process listed may be sent it (an unprivileged caller may
-	 * share a group with processes it cannot signal). */
-	if (sig != SIGKILL) {
-		r = run_pass(op, PASS_PROBE, 0, &ps);
-		if (r < 0)
-			return r;
-	}
-	r = self_check(op);
-	if (r < 0)
-		return r;
-	/* With CGKILL_ALLOW_SELF the caller may be inside: freezing would
-	 * stop the caller itself, so that subtree is signalled unfrozen. */
-	r = op->t.has_self ? 0 : freeze_begin(op->tfd, &fz);
-	if (r < 0 && r != -ENOENT)
-		return r;
-	op->was_frozen = r == 0 && fz.held;
-	for (int i = 0; i < MAX_PASSES; i++) {
-		size_t known = op->groups.n;
-		uint64_t cpu = thread_cpu_ns();
-
-		r = run_pass(op, PASS_NEW, sig, &ps);
-		op->pass_cost = thread_cpu_ns() - cpu;
-		/* A leader can sit in a group visited after the one listing
-		 * it (threaded subtrees, migrations): a pass that found new
-		 * groups is followed by another. */
-		if (r < 0 || (ps.newly == 0 && op->groups.n == known))
-			break;
-	}
-	if (fz.froze)
-		op->peek_until = now_ns() + NOTIFY_QUIET_NS;
-	/* The caller found itself inside (thawed by someone, or moved in by
-	 * them while unfrozen): it would stay frozen with the rest. */
-	r2 = freeze_end(op->tfd, &fz, op->self_seen);
-	if (r == 0 && r2 == 0 && fz.foreign)
-		r = count_left_frozen(op, sig);
-	if (r2 < 0) {
-		/* Worse than any error: say it apart from them. */
-		op->rep.thaw_error = r2;
-		op->rep.flags |= CGKILL_REPORT_THAW_FAILED;
-		return CGKILL_LEFT_FROZEN;
-	}
 	return r;
 }
 
@@ -667,7 +244,7 @@ static int stage_start(struct cgkill_op *op, int idx, int sig)
 	r = -ENOENT;
 	if (sig == SIGKILL && !(op->o.flags & CGKILL_FORCE_FREEZE) &&
 	    !op->native_missing) {
-		r = self_check(op);
+		r = pass_self_check(op);
 		if (r == 0 && op->mr && !op->t.has_self)
 			r = mrel_pairs(op->mr);
 		if (r < 0)
@@ -827,7 +404,7 @@ static int mr_sent(void *arg, pid_t pid, const char *rel)
 
 	op->rep.signaled++;
 	op->stages[op->stage].signaled++;
-	return observe(op, pid, SIGKILL, rel);
+	return pass_observe(op, pid, SIGKILL, rel);
 }
 
 static int op_setup(struct cgkill_op *op, int dirfd)
