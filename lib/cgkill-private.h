@@ -279,7 +279,8 @@ int cgk_error(enum cgk_call call, int r);
 /* The call's errors, 0-terminated, and its name; NULL past the last. */
 const int *cgk_call_errors(enum cgk_call call, const char **name);
 
-/* ---- op.c, pass.c, kill.c: the engine behind every kill call ------------- */
+/* ---- op.c, kill.c: the operation behind every kill call ------------------ */
+/* Inside it: the engine (engine.c) and its passes (pass.c), op-private.h. */
 /* As the public calls, with the errors unfiltered; *by_observer says the
  * error is the observer's own (passed to the caller as it is). */
 int op_start(int dirfd, const struct cgkill_opts *opts, struct cgkill_op **ret,
@@ -435,7 +436,7 @@ int mrel_pending(const struct mrel *m);
 void mrel_report(struct mrel *m, int empty, uint64_t t0,
 		 struct cgkill_report *rep);
 
-/* ---- time ---------------------------------------------------------------- */
+/* ---- engine.c: time ------------------------------------------------------ */
 uint64_t now_ns(void);
 
 #endif

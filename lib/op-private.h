@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* An operation, as op.c (the public calls) and pass.c (the passes) share
- * it; nothing outside those files looks inside. */
+/* An operation, as op.c (the public calls), engine.c (its states) and
+ * pass.c (the passes) share it; nothing outside those files looks inside. */
 #ifndef CGKILL_OP_PRIVATE_H
 #define CGKILL_OP_PRIVATE_H
 
@@ -21,7 +21,24 @@
 #define P_KTHREAD 4u	/* a kernel thread when last listed (whole op) */
 #define P_PENDING 8u	/* counted in frozen_pending */
 
-enum op_state { ST_WAIT, ST_REMOVE, ST_DONE };
+/* The engine's states (engine.c moves between them, in transition()).
+ * SIGNALLING and LISTING last only within one call; between calls an
+ * operation is waiting, removing or done. */
+enum op_state {
+	ST_SIGNALLING,	/* a stage's signal goes out: cgroup.kill, or the
+			   frozen round of passes */
+	ST_LISTING,	/* CGKILL_DRY_RUN: what would be signalled */
+	ST_GRACE,	/* waiting after the first signal of CGKILL_ESCALATE:
+			   rescans verify; the deadline sends SIGKILL */
+	ST_WAITING,	/* waiting after a signal that can be handled:
+			   rescans verify; the deadline is a timeout */
+	ST_WAITING_AFTER_KILL,	/* waiting after SIGKILL: a rescan that sees
+				   no progress sends it again (and with
+				   CGKILL_RELEASE_MEMORY, each call first
+				   reaps a slice); the deadline is a timeout */
+	ST_REMOVING,	/* CGKILL_REMOVE: rmdir, retried while EBUSY */
+	ST_DONE,	/* result and rep final */
+};
 
 struct cgkill_op {
 	int tfd, evfd, epfd, timerfd;
@@ -37,16 +54,20 @@ struct cgkill_op {
 	struct cgkill_report rep;
 	struct cgkill_stage stages[MAX_STAGES];
 	enum op_state state;
-	int result;
+	int result;		/* ST_DONE */
 	int observer_stopped;	/* result is the observer's own error */
 	int users_gone;		/* the kill's outcome, whatever removal does */
-	int stage;
-	int native_missing;
-	int populated;
-	uint64_t t0, deadline, next_scan, gap;
+	int stage;		/* index in stages[] of the current one */
+	int native_missing;	/* no cgroup.kill: every stage freezes */
+	int populated;		/* cgroup.events, as last read */
+	uint64_t t0;
+	/* The waiting states: */
+	uint64_t deadline;	/* the grace period's end, or the timeout */
+	uint64_t next_scan, gap;	/* the next rescan; backoff */
 	uint64_t peek_until;	/* re-read cgroup.events until then */
 	uint64_t pass_cost;	/* CPU of the last signalling pass, ns */
-	long prev_users;
+	long prev_users;	/* listed by the last rescan; -1: none yet */
+	/* ST_REMOVING: */
 	uint64_t remove_until, remove_next;
 	int was_frozen;	/* the target was frozen on purpose before the round */
 	int self_seen;	/* the caller was listed (CGKILL_ALLOW_SELF) */
@@ -96,7 +117,13 @@ int pass_self(struct cgkill_op *op);
  * freeze or kill the whole of it? */
 int pass_self_check(struct cgkill_op *op);
 
-/* ---- op.c ---------------------------------------------------------------- */
+/* ---- engine.c: the states and the moves between them -------------------- */
+/* The first stage, or a dry run; an error leaves the op to be freed. */
+int engine_start(struct cgkill_op *op);
+/* A wake-up (or the caller back early) of a waiting or removing op. */
+int engine_step(struct cgkill_op *op);
+/* Done now with result (an error while waiting, an abort). */
+int engine_end(struct cgkill_op *op, int result);
 /* The calling thread's CPU time. */
 uint64_t thread_cpu_ns(void);
 
