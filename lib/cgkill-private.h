@@ -225,6 +225,7 @@ struct freeze {
 	int foreign;	/* freeze_end(): someone else wrote cgroup.freeze
 			   during the round, and their value was kept */
 	int watch;	/* inotify on cgroup.freeze while we hold it, or -1 */
+	int wd;		/* its watch */
 	int marked;	/* we hold the OFD lock that says "a round's" */
 };
 /* Freeze the target for a round unless it already is frozen. */
@@ -232,6 +233,11 @@ int freeze_begin(int dirfd, struct freeze *fz);
 /* Thaw what freeze_begin() froze, unless someone else wrote cgroup.freeze
  * meanwhile; force: thaw all the same (the caller is inside). */
 int freeze_end(int dirfd, struct freeze *fz, int force);
+/* After freeze_end(): hand the round's inotify fd to *slot, closing the
+ * one there (NULL: close it now).  Closed at once, it would wait for the
+ * kernel to free the watch, an SRCU grace period (8-20 ms measured): the
+ * latency of every small kill.  Given time, the close costs nothing. */
+void freeze_retire(struct freeze *fz, int *slot);
 /* The group's own cgroup.freeze, and whether that freeze is on purpose
  * rather than a round of a libcgkill call in progress. */
 int freeze_own(int fd, int *frozen, int *held);
@@ -396,6 +402,7 @@ struct vic_native {
 	int (*observe)(void *arg, pid_t pid, int sig, const char *rel);
 	void *arg;
 	int froze;			/* out: we froze and thawed it */
+	int *spent_watch;		/* freeze_retire()'s slot */
 };
 #define VIC_SELF 1	/* victims_native(): the caller was listed inside */
 /* 0: killed; VIC_SELF (nothing killed, thawed); CGKILL_LEFT_FROZEN

@@ -87,6 +87,7 @@ static int native_victims(struct cgkill_op *op)
 	struct vic_native n = {
 		.tfd = op->tfd, .sc = &op->sc, .groups = &op->groups, .rep = &op->rep,
 		.stage = &op->stages[op->stage], .observe = observe_victim, .arg = op,
+		.spent_watch = &op->spent_watch,
 	};
 	int r = victims_native(op->vic, &n);
 
@@ -180,6 +181,11 @@ static int finish(struct cgkill_op *op, int result)
 {
 	uint64_t now;
 
+	/* The victims had the wait to let the kernel free the watch. */
+	if (op->spent_watch >= 0) {
+		close(op->spent_watch);
+		op->spent_watch = -1;
+	}
 	end_lists(op, result);
 	if (op->mr)
 		mrel_report(op->mr, !op->populated, op->t0, &op->rep);

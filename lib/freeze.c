@@ -109,7 +109,7 @@ int freeze_own(int fd, int *frozen, int *held)
  * that no path is resolved again; -1 where there is none to be had (no
  * /proc, a full fs.inotify.max_user_instances): the round then thaws as it
  * always did. */
-static int watch_open(int dirfd)
+static int watch_open(int dirfd, int *wd)
 {
 	char path[64];
 	int fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
@@ -117,7 +117,8 @@ static int watch_open(int dirfd)
 	if (fd < 0)
 		return -1;
 	snprintf(path, sizeof(path), "/proc/thread-self/fd/%d/cgroup.freeze", dirfd);
-	if (inotify_add_watch(fd, path, IN_MODIFY) < 0) {
+	*wd = inotify_add_watch(fd, path, IN_MODIFY);
+	if (*wd < 0) {
 		close(fd);
 		return -1;
 	}
@@ -178,7 +179,7 @@ int freeze_begin(int dirfd, struct freeze *fz)
 		unmark(fz, dirfd);
 		goto out;
 	}
-	fz->watch = watch_open(dirfd);
+	fz->watch = watch_open(dirfd, &fz->wd);
 	/* Freezing is asynchronous: we do not wait for "frozen 1", which a
 	 * group holding a kernel thread or a task in D state never reports;
 	 * the passes that follow repeat until no new process shows up. */
@@ -208,7 +209,9 @@ int freeze_end(int dirfd, struct freeze *fz, int force)
 	fz->froze = 0;
 	if (fz->watch >= 0) {
 		fz->foreign = watch_drain(fz->watch) == 1;
-		watch_close(fz);
+		/* Removed now, so that the kernel frees it while the victims
+		 * exit; the fd is closed later (freeze_retire()). */
+		inotify_rm_watch(fz->watch, fz->wd);
 	}
 	/* Leaving a group frozen is the one outcome worse than an error:
 	 * try the thaw more than once before giving up.  But a value someone
@@ -221,4 +224,18 @@ int freeze_end(int dirfd, struct freeze *fz, int force)
 	unmark(fz, dirfd);
 	/* Still ENOENT/ENODEV: the group is gone, nothing is frozen. */
 	return r == -ENOENT || r == -ENODEV ? 0 : r;
+}
+
+void freeze_retire(struct freeze *fz, int *slot)
+{
+	if (fz->watch < 0)
+		return;
+	if (!slot) {
+		watch_close(fz);
+		return;
+	}
+	if (*slot >= 0)
+		close(*slot);
+	*slot = fz->watch;
+	fz->watch = -1;
 }

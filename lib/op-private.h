@@ -42,6 +42,8 @@ enum op_state {
 
 struct cgkill_op {
 	int tfd, evfd, epfd, timerfd;
+	int spent_watch;	/* the last round's inotify fd, until ST_DONE:
+				   freeze_retire() */
 	struct cgkill_opts o;
 	struct cg_target t;
 	struct sig_ctx sc;

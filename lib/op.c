@@ -88,7 +88,7 @@ int op_start(int dirfd, const struct cgkill_opts *opts, struct cgkill_op **ret,
 	op = calloc(1, sizeof(*op));
 	if (!op)
 		return -ENOMEM;
-	op->tfd = op->evfd = op->epfd = op->timerfd = -1;
+	op->tfd = op->evfd = op->epfd = op->timerfd = op->spent_watch = -1;
 	op->t0 = now_ns();
 	r = opts_load(opts, &op->o);
 	if (r < 0)
@@ -212,6 +212,8 @@ CGKILL_EXPORT void cgkill_op_free(struct cgkill_op *op)
 		close(op->epfd);
 	if (op->timerfd >= 0)
 		close(op->timerfd);
+	if (op->spent_watch >= 0)
+		close(op->spent_watch);
 	cg_target_free(&op->t);
 	idset_free(&op->groups);
 	idset_free(&op->procs);

@@ -396,6 +396,7 @@ int signal_frozen(struct cgkill_op *op, int sig)
 	/* The caller found itself inside (thawed by someone, or moved in by
 	 * them while unfrozen): it would stay frozen with the rest. */
 	r2 = freeze_end(op->tfd, &fz, op->self_seen);
+	freeze_retire(&fz, &op->spent_watch);
 	if (r == 0 && r2 == 0 && fz.foreign)
 		r = count_left_frozen(op, sig);
 	if (r2 < 0) {

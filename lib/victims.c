@@ -557,6 +557,7 @@ int victims_native(struct victims *v, struct vic_native *n)
 	/* At once: the victims die frozen or not (SIGKILL ends a frozen
 	 * task), and a freeze is never left past the call. */
 	r2 = freeze_end(n->tfd, &fz, 0);
+	freeze_retire(&fz, n->spent_watch);
 	if (r == 0 && r2 == 0 && fz.foreign) {
 		char b[8];
 		int frozen = 0;
