@@ -60,8 +60,9 @@ void usage(FILE *f)
 		"                   --n, default 10000; G: the first --groups, default 100)\n"
 		"  --memory-back    only the time until a killed group's memory is back:\n"
 		"                   raw, native, native and fallback with\n"
-		"                   CGKILL_RELEASE_MEMORY, unstarved and starved (default\n"
-		"                   9 runs; --svg: memory over time after the kill)\n"
+		"                   CGKILL_RELEASE_MEMORY, the fallback alone (a\n"
+		"                   control), unstarved and starved (default 9 runs;\n"
+		"                   --svg: memory over time after the kill)\n"
 		"  --mb-n N, --mb-mib M  its processes and MiB each (default 16 x 128)\n"
 		"Exit status: 0 done, 1 a measurement failed, 2 usage, 77 no writable\n"
 		"cgroup2 (1 if CGKILL_REQUIRE_CGROUP=1).\n",

@@ -8,7 +8,9 @@
  *   raw               write "1" to cgroup.kill, wait for "populated 0";
  *   native            cgkill_fd(), default options;
  *   native+release    the same with CGKILL_RELEASE_MEMORY;
- *   fallback+release  CGKILL_FORCE_FREEZE | CGKILL_RELEASE_MEMORY.
+ *   fallback+release  CGKILL_FORCE_FREEZE | CGKILL_RELEASE_MEMORY;
+ *   fallback          CGKILL_FORCE_FREEZE alone: a control, which tells
+ *                     what the fallback costs from what the release does.
  *
  * Two cells: unstarved (the victims at normal priority beside nothing
  * else of ours) and starved (the victims at SCHED_IDLE, and one CPU-bound
@@ -57,12 +59,14 @@
 #define CURVE_MS 4000			/* kept per run for the chart, 1 ms steps */
 #define V1_MEMORY "/sys/fs/cgroup/memory"
 
-enum { MB_RAW, MB_NATIVE, MB_NATIVE_REL, MB_FALLBACK_REL, MB_COUNT };
+/* fallback, last: the control that tells the fallback's own cost from
+ * the release's (no target of its own). */
+enum { MB_RAW, MB_NATIVE, MB_NATIVE_REL, MB_FALLBACK_REL, MB_FALLBACK, MB_COUNT };
 static const char *const mb_name[MB_COUNT] = {
-	"raw", "native", "native+release", "fallback+release",
+	"raw", "native", "native+release", "fallback+release", "fallback",
 };
 static const char *const mb_color[MB_COUNT] = {
-	"#444444", "#1f77b4", "#d62728", "#2ca02c",
+	"#444444", "#1f77b4", "#d62728", "#2ca02c", "#9467bd",
 };
 enum { CELL_UNSTARVED, CELL_STARVED, CELL_COUNT };
 enum { M_SYS, M_V1, M_CUR };
@@ -354,7 +358,7 @@ static int kill_lib(int tfd, int m, struct mb_run *run)
 	o.timeout_ms = CGKILL_TIMEOUT_INFINITE;
 	if (m == MB_NATIVE_REL || m == MB_FALLBACK_REL)
 		o.flags |= CGKILL_RELEASE_MEMORY;
-	if (m == MB_FALLBACK_REL)
+	if (m == MB_FALLBACK_REL || m == MB_FALLBACK)
 		o.flags |= CGKILL_FORCE_FREEZE;
 	r = cgkill_fd(tfd, &o, &rep);
 	if (r != CGKILL_DONE)
