@@ -151,57 +151,39 @@ int cg_walk_spec(int dirfd, const struct walk_spec *s);
 int cg_list_children(int fd, char **names, size_t *len);
 
 /* ---- signal.c: signalling one verified process --------------------------- */
+/* Pin a process with a pidfd, classify it, and only then act on it through
+ * the pidfd: a recycled pid or a process that moved away is never hit.
+ * Each caller composes the steps as its policy says. */
 
-enum sig_result {
-	SIG_SENT = 0,
+enum sig_class {
+	SIG_IN = 0,	/* a user process inside the subtree */
 	SIG_GONE,	/* exited, or never was */
 	SIG_OUTSIDE,	/* no longer in the subtree */
 	SIG_KTHREAD,	/* a kernel thread: never signalled */
-	SIG_DYING,	/* already being killed: not signalled again */
-};
-/* What victims.c keeps of a process it is about to signal (or pin). */
-struct vic_pin {
-	int pidfd;		/* -1: none kept */
-	int before;		/* its pidfd polled readable: it had exited */
-	uint32_t same;		/* 1 + index of its record from an earlier
-				   signal of this call, or 0 */
-	char comm[16];
+	SIG_DYING,	/* already being killed (only when asked) */
 };
 struct sig_ctx {
 	const struct idset *groups;	/* ids of the subtree's groups */
 	const char *cgpath;		/* target path, for the /proc route */
-	int use_info;			/* PIDFD_GET_INFO available: 1, 0, -1 unknown */
-	/* CGKILL_VICTIMS: a process sent a signal (not 0) keeps its pidfd
-	 * in kept, read by vic_pin_read() before the send; the caller takes
-	 * it (kept.pidfd -1 when there is none).  NULL: not asked. */
-	struct victims *keep;
-	struct vic_pin kept;
+	int use_info;			/* PIDFD_GET_INFO may be asked (0 once
+					   the kernel says it lacks it) */
 };
-/* Open a pidfd for pid, check it is a user process inside the subtree, then
- * send sig (0: check only) and extra (0: none). */
-int sig_verify_send(struct sig_ctx *c, pid_t pid, int sig, int extra,
-		    enum sig_result *res);
-/* As sig_verify_send(), but a process that is already dying is left
- * alone (SIG_DYING): the native path's mop-up only hits what the kernel's
- * kill missed. */
-int sig_verify_send_missed(struct sig_ctx *c, pid_t pid, int sig,
-			   enum sig_result *res);
-/* Verify, then send signal 0: -EPERM when the caller may not signal it. */
-int sig_verify_probe(struct sig_ctx *c, pid_t pid, enum sig_result *res);
-/* Verify only, and keep the pidfd in c->kept as if it were signalled
- * (victims.c pins the subtree before the kernel's kill). */
-int sig_verify_pin(struct sig_ctx *c, pid_t pid, enum sig_result *res);
-/* Verify pid and give its pidfd in *pidfd (-1 unless *res is SIG_SENT:
- * a user process inside the subtree); signals nothing. */
-int sig_pin_open(struct sig_ctx *c, pid_t pid, enum sig_result *res, int *pidfd);
-/* Verify again the process pinned by pidfd (SIG_GONE once it exited). */
-int sig_verify_pidfd(struct sig_ctx *c, int pidfd, pid_t pid,
-		     enum sig_result *res);
-/* As sig_verify_send() (sig 0: verify only), then, for a process in a
- * frozen group: does it sit on the signal until a thaw (1), or did the
- * signal end it at once, the kernel's shortcut for fatal signals (0)? */
-int sig_verify_send_pending(struct sig_ctx *c, pid_t pid, int sig, int extra,
-			    enum sig_result *res, int *pending);
+/* A pidfd of pid, or -ESRCH when it is gone (or no longer leads its
+ * thread group), or -errno. */
+int sig_pin(pid_t pid);
+/* What the process pinned by pidfd is now: SIG_GONE once it exited.
+ * want_dying: SIG_DYING for one already being killed (costs a /proc read
+ * on the PIDFD_GET_INFO route).  PIDFD_GET_INFO where the kernel has it,
+ * else /proc; /proc/PID/stat is read at most once. */
+int sig_classify(struct sig_ctx *c, int pidfd, pid_t pid, int want_dying,
+		 enum sig_class *cls);
+/* Send sig (0: only ask, -EPERM when the caller may not signal it), then
+ * extra (0: none); -ESRCH once it is gone. */
+int sig_send(int pidfd, pid_t pid, int sig, int extra);
+/* After a send, for a process in a frozen group: does it sit on the signal
+ * until a thaw (1), or did the signal end it at once, the kernel's shortcut
+ * for fatal signals, or is it gone (0)?  Or -errno. */
+int sig_pending(int pidfd, pid_t pid);
 /* Is the process that has the number pid now a kernel thread?  1, 0 (a
  * user process: the number was reused), or -ESRCH when nobody has it. */
 int sig_still_kthread(pid_t pid);
@@ -380,6 +362,14 @@ struct victims;
 int victims_new(struct victims **v, uint32_t max);
 void victims_free(struct victims *v);
 uint32_t victims_count(const struct victims *v);
+/* What victims.c keeps of a process it is about to signal (or pin). */
+struct vic_pin {
+	int pidfd;		/* -1: none kept */
+	int before;		/* its pidfd polled readable: it had exited */
+	uint32_t same;		/* 1 + index of its record from an earlier
+				   signal of this call, or 0 */
+	char comm[16];
+};
 /* Read what a victim record wants of pidfd (pid) before it is signalled,
  * whether it is a process v recorded already and, if ask_exited, whether
  * it has exited. */

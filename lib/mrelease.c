@@ -240,7 +240,7 @@ static int group_index(struct mrel *m, const char *rel, uint32_t *idx)
 
 static int pin_one(struct mrel *m, struct cg_group *g, pid_t pid)
 {
-	enum sig_result res;
+	enum sig_class cls;
 	struct victim *v;
 	uint32_t *slot;
 	int r, fd;
@@ -249,9 +249,16 @@ static int pin_one(struct mrel *m, struct cg_group *g, pid_t pid)
 		return 0;	/* hidden, the caller itself, or listed twice */
 	if (now_ns() >= m->pin_until)
 		return -ETIME;	/* enough: the kill must not wait */
-	r = sig_pin_open(m->c.sc, pid, &res, &fd);
-	if (r < 0 || res != SIG_SENT)
+	/* What cannot be pinned is not reaped; only a lack of fds stops
+	 * the pinning. */
+	fd = sig_pin(pid);
+	if (fd < 0)
+		return fd == -EMFILE || fd == -ENFILE ? -EMFILE : 0;
+	r = sig_classify(m->c.sc, fd, pid, 0, &cls);
+	if (r < 0 || cls != SIG_IN) {
+		close(fd);
 		return r == -EMFILE || r == -ENFILE ? -EMFILE : 0;
+	}
 	if ((uint64_t)fd + FD_RESERVE >= m->fd_limit) {
 		close(fd);
 		return -EMFILE;	/* enough: the kill needs fds too */
@@ -444,13 +451,13 @@ int mrel_pairs(struct mrel *m)
 {
 	for (; m->next < m->n && pairing(m); m->next++) {
 		struct victim *v = &m->v[m->next];
-		enum sig_result res;
+		enum sig_class cls;
 		int r;
 
 		if (v->state != V_PENDING)
 			continue;
-		r = sig_verify_pidfd(m->c.sc, v->pidfd, v->pid, &res);
-		if (r == 0 && res != SIG_SENT) {
+		r = sig_classify(m->c.sc, v->pidfd, v->pid, 0, &cls);
+		if (r == 0 && cls != SIG_IN) {
 			drop(m, v);	/* gone, or no longer in the subtree */
 			continue;
 		}

@@ -40,7 +40,6 @@ static int op_setup(struct cgkill_op *op, int dirfd)
 	op->sc.groups = &op->groups;
 	op->sc.cgpath = op->t.cgpath;
 	op->sc.use_info = !secure_getenv("CGKILL_NO_PIDFD_INFO");
-	op->sc.kept.pidfd = -1;
 	if (op->o.flags & CGKILL_RELEASE_MEMORY) {
 		struct mrel_ctx mc = {
 			.tfd = op->tfd, .sc = &op->sc, .groups = &op->groups,
@@ -55,7 +54,6 @@ static int op_setup(struct cgkill_op *op, int dirfd)
 		r = victims_new(&op->vic, op->o.max_victims);
 		if (r < 0)
 			return r;
-		op->sc.keep = op->vic;
 	}
 	/* Armed before any signal: a change after this read is an event. */
 	op->evfd = openat(op->tfd, "cgroup.events", O_RDONLY | O_CLOEXEC);

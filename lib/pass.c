@@ -20,15 +20,17 @@
 void (*cgkill_test_listed)(const pid_t *pids, size_t n);
 #endif
 
-/* How a pass verifies each pid it does not leave alone (signal.c). */
+/* How a pass verifies each pid it does not leave alone: pin it, classify
+ * it (signal.c), then act on a user process inside the subtree. */
 enum pass_verify {
 	VERIFY_NONE,	/* count it only: no system call per pid */
-	VERIFY_SEND,	/* verify, then send (in a held group, see who sits
-			   on the signal) */
+	VERIFY_SEND,	/* classify, send (in a held group, then see who
+			   sits on the signal) */
 	VERIFY_MISSED,	/* as VERIFY_SEND, but after the kernel's kill only
-			   what it missed: a dying process is left alone */
-	VERIFY_PROBE,	/* verify, then signal 0: may we signal it? */
-	VERIFY_PENDING,	/* verify, and see who sits on the signal */
+			   what it missed: classify asks "dying?" too, and a
+			   dying process is left alone */
+	VERIFY_PROBE,	/* classify, then signal 0: may we signal it? */
+	VERIFY_PENDING,	/* classify, and see who sits on the signal */
 };
 
 /* A mode's whole policy. */
@@ -144,41 +146,75 @@ static int group_held(struct cgkill_op *op, struct cg_group *g)
 	return held;
 }
 
-/* Verify pid as the rule says, sending sig and extra where it sends. */
+/* Pin and classify pid, then act on a user process inside as the rule
+ * says, sending sig and extra where it sends.  CGKILL_VICTIMS: a process
+ * sent a signal (not 0) keeps its pidfd in *pin, its record read before
+ * the send can end it (pin->pidfd -1 when none is kept). */
 static int pass_verify(struct pass *ps, const struct pass_rule *rule,
 		       uint32_t st, pid_t pid, int sig, int extra,
-		       enum sig_result *res, int *pending)
+		       enum sig_class *cls, int *pending, struct vic_pin *pin)
 {
 	struct cgkill_op *op = ps->op;
+	int fd, r, want_dying = 0, probe = 0, ask_pending = 0;
+	int keep = op->vic && sig;
 
 	switch (rule->verify) {
 	case VERIFY_NONE:	/* left alone before: see pass_pid() */
-		break;
+		return -EINVAL;
 	case VERIFY_PROBE:
-		return sig_verify_probe(&op->sc, pid, res);
+		probe = 1;
+		break;
 	case VERIFY_PENDING:
-		return sig_verify_send_pending(&op->sc, pid, sig, extra, res,
-					       pending);
+		ask_pending = 1;
+		break;
 	case VERIFY_MISSED:
 		/* After the kernel's kill, only what it missed is signalled. */
 		if (!(st & P_SIGNALED) &&
-		    op->stages[op->stage].method == CGKILL_METHOD_NATIVE)
-			return sig_verify_send_missed(&op->sc, pid, sig, res);
+		    op->stages[op->stage].method == CGKILL_METHOD_NATIVE) {
+			want_dying = 1;
+			extra = 0;
+			break;
+		}
 		/* fall through */
 	case VERIFY_SEND:
-		if (ps->held)
-			return sig_verify_send_pending(&op->sc, pid, sig, extra,
-						       res, pending);
-		return sig_verify_send(&op->sc, pid, sig, extra, res);
+		ask_pending = ps->held;
+		break;
 	}
-	return -EINVAL;
+	fd = sig_pin(pid);
+	if (fd < 0) {
+		*cls = SIG_GONE;
+		return fd == -ESRCH ? 0 : fd;
+	}
+	r = sig_classify(&op->sc, fd, pid, want_dying, cls);
+	if (r == 0 && *cls == SIG_IN && keep)
+		vic_pin_read(op->vic, pin, fd, pid, 1);
+	if (r == 0 && *cls == SIG_IN && (sig || probe))
+		r = sig_send(fd, pid, sig, extra);
+	if (r == -ESRCH) {
+		*cls = SIG_GONE;
+		r = 0;
+	}
+	if (r == 0 && *cls == SIG_IN && ask_pending) {
+		r = sig_pending(fd, pid);
+		if (r >= 0) {
+			*pending = r;
+			r = 0;
+		}
+	}
+	if (r == 0 && *cls == SIG_IN && keep) {
+		pin->pidfd = fd;	/* the caller's now */
+		return 0;
+	}
+	close(fd);
+	return r;
 }
 
 static int pass_pid(struct pass *ps, struct cg_group *g, pid_t pid)
 {
 	const struct pass_rule *rule = &pass_rules[ps->mode];
 	struct cgkill_op *op = ps->op;
-	enum sig_result res;
+	struct vic_pin pin = { .pidfd = -1 };
+	enum sig_class cls;
 	uint32_t *st;
 	int r, sig = 0, extra = 0, pending = 0;
 
@@ -213,16 +249,16 @@ static int pass_pid(struct pass *ps, struct cg_group *g, pid_t pid)
 		if (op->o.flags & CGKILL_SIGCONT && sig != SIGKILL && sig != SIGCONT)
 			extra = SIGCONT;
 	}
-	r = pass_verify(ps, rule, *st, pid, sig, extra, &res, &pending);
+	r = pass_verify(ps, rule, *st, pid, sig, extra, &cls, &pending, &pin);
 	if (r < 0)
 		return r;
-	/* CGKILL_VICTIMS: signalled, with its pidfd kept (signal.c). */
-	if (op->sc.kept.pidfd >= 0) {
-		r = victims_add(op->vic, &op->sc.kept, pid, sig, g->rel, 0);
+	/* CGKILL_VICTIMS: signalled, with its pidfd kept. */
+	if (pin.pidfd >= 0) {
+		r = victims_add(op->vic, &pin, pid, sig, g->rel, 0);
 		if (r < 0)
 			return r;
 	}
-	switch (res) {
+	switch (cls) {
 	case SIG_DYING:
 		*st |= P_USER;
 		return 0;
@@ -235,7 +271,7 @@ static int pass_pid(struct pass *ps, struct cg_group *g, pid_t pid)
 	case SIG_OUTSIDE:
 		ps->listed_users--;
 		return 0;
-	case SIG_SENT:
+	case SIG_IN:
 		break;
 	}
 	*st |= P_USER;

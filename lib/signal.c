@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* Signalling one process safely: pin it with a pidfd, prove it is a user
- * process still inside the subtree, and only then signal the pidfd, so a
- * recycled pid or a process that moved away is never hit. */
+/* Signalling one process safely, in steps each caller composes: pin it
+ * with a pidfd, classify it (a user process still inside the subtree?),
+ * and only then signal the pidfd, so a recycled pid or a process that
+ * moved away is never hit. */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/ioctl.h>
@@ -133,69 +134,99 @@ static int proc_stat(pid_t pid, int *kthread, int *dying)
 	return 0;
 }
 
+/* The info route: 1 when classified, 0 without PIDFD_GET_INFO here. */
+static int classify_info(const struct sig_ctx *c, int pidfd, pid_t pid,
+			 int want_dying, enum sig_class *cls)
+{
+	int r, kthread = 0, dying = 0, maybe_kthread;
+	uint64_t id;
+	pid_t ppid;
+
+	r = cgk_pidfd_info(pidfd, &id, &ppid);
+	if (r <= 0)
+		return r;
+	if (!idset_has(c->groups, id)) {
+		*cls = SIG_OUTSIDE;
+		return 1;
+	}
+	/* Kernel threads are children of kthreadd (2), or it (ppid 0); only
+	 * those need the /proc check, unless dying is asked: one read then
+	 * answers both.  The pidfd pins the process: the read is its own. */
+	maybe_kthread = ppid == 0 || ppid == 2;
+	if (maybe_kthread || want_dying) {
+		r = proc_stat(pid, &kthread, want_dying ? &dying : NULL);
+		if (r < 0)
+			return r;
+		if (maybe_kthread && kthread) {
+			*cls = SIG_KTHREAD;
+			return 1;
+		}
+	}
+	*cls = dying ? SIG_DYING : SIG_IN;
+	return 1;
+}
+
 /* The /proc route, for kernels without PIDFD_GET_INFO: the pidfd pins the
  * process, and its liveness is checked after the reads, so what was read
  * belonged to it. */
-static int verify_procfs(const struct sig_ctx *c, int pidfd, pid_t pid,
-			 enum sig_result *res, int *dying)
+static int classify_procfs(const struct sig_ctx *c, int pidfd, pid_t pid,
+			   int want_dying, enum sig_class *cls)
 {
 	char path[4096];
-	int kthread, r = proc_stat(pid, &kthread, dying);
+	int kthread, dying = 0;
+	int r = proc_stat(pid, &kthread, want_dying ? &dying : NULL);
 
 	if (r < 0)
 		return r;
 	if (kthread) {
-		*res = SIG_KTHREAD;
+		*cls = SIG_KTHREAD;
 		return 0;
 	}
 	r = cgk_pidfd_cgroup(pidfd, pid, path, sizeof(path));
 	if (r < 0)
 		return r;
-	*res = cgpath_within(path, c->cgpath) ? SIG_SENT : SIG_OUTSIDE;
+	if (!cgpath_within(path, c->cgpath))
+		*cls = SIG_OUTSIDE;
+	else
+		*cls = dying ? SIG_DYING : SIG_IN;
 	return 0;
 }
 
-/* *dying is set to 0 or 1 when the check read /proc/PID/stat anyway,
- * else left at -1. */
-static int verify(struct sig_ctx *c, int pidfd, pid_t pid, enum sig_result *res,
-		  int *dying)
+int sig_pin(pid_t pid)
 {
-	uint64_t id;
-	pid_t ppid;
-	int r;
+	int fd = cgk_pidfd_open(pid);
 
-	if (c->use_info) {
-		r = cgk_pidfd_info(pidfd, &id, &ppid);
-		if (r < 0)
-			return r;
-		if (r == 0) {
-			c->use_info = 0;
-		} else {
-			if (!idset_has(c->groups, id)) {
-				*res = SIG_OUTSIDE;
-				return 0;
-			}
-			/* Kernel threads are children of kthreadd (2), or it
-			 * (ppid 0); only those need the /proc check. */
-			if (ppid == 0 || ppid == 2) {
-				int kthread;
-
-				r = proc_stat(pid, &kthread, dying);
-				if (r < 0)
-					return r;
-				if (kthread) {
-					*res = SIG_KTHREAD;
-					return 0;
-				}
-			}
-			*res = SIG_SENT;
-			return 0;
-		}
-	}
-	return verify_procfs(c, pidfd, pid, res, dying);
+	/* EINVAL: it leads no thread group any more, as good as gone. */
+	return fd == -EINVAL ? -ESRCH : fd;
 }
 
-enum { VS_SKIP_DYING = 1, VS_PROBE = 2, VS_PIN = 4 };
+int sig_classify(struct sig_ctx *c, int pidfd, pid_t pid, int want_dying,
+		 enum sig_class *cls)
+{
+	int r = 0;
+
+	if (c->use_info) {
+		r = classify_info(c, pidfd, pid, want_dying, cls);
+		if (r == 0)
+			c->use_info = 0;	/* not asked again */
+	}
+	if (r == 0)
+		r = classify_procfs(c, pidfd, pid, want_dying, cls);
+	if (r == -ESRCH) {
+		*cls = SIG_GONE;
+		r = 0;
+	}
+	return r < 0 ? r : 0;
+}
+
+int sig_send(int pidfd, pid_t pid, int sig, int extra)
+{
+	int r = cgk_pidfd_signal(pidfd, pid, sig);
+
+	if (r == 0 && extra)
+		r = cgk_pidfd_signal(pidfd, pid, extra);
+	return r;
+}
 
 /* After the send, while the pidfd still pins the process: does it sit on
  * the signal until a thaw?  A process in the freezer's trap takes a fatal
@@ -210,7 +241,7 @@ enum { VS_SKIP_DYING = 1, VS_PROBE = 2, VS_PIN = 4 };
  * is looked at again, briefly, until it settles. */
 #define SETTLE_TRIES 64
 
-static int send_pending(int pidfd, pid_t pid, int *pending)
+int sig_pending(int pidfd, pid_t pid)
 {
 	char buf[1024], state = 0;
 	int dying = 0, exited = 0, r = 0;
@@ -235,83 +266,8 @@ static int send_pending(int pidfd, pid_t pid, int *pending)
 	if (r == 0)
 		r = cgk_pidfd_signal(pidfd, pid, 0);
 	if (r == 0)
-		*pending = !dying && !exited;
-	if (r == -ESRCH) {
-		*pending = 0;
-		r = 0;
-	}
-	return r;
-}
-
-static int verify_send(struct sig_ctx *c, pid_t pid, int sig, int extra,
-		       int how, enum sig_result *res, int *pending)
-{
-	int r, kthread, dying = -1, pidfd = cgk_pidfd_open(pid);
-	int keep = c->keep && (sig || (how & VS_PIN));
-
-	if (pidfd == -ESRCH || pidfd == -EINVAL) {
-		*res = SIG_GONE;	/* EINVAL: no longer a thread-group leader */
-		return 0;
-	}
-	if (pidfd < 0)
-		return pidfd;
-	r = verify(c, pidfd, pid, res, (how & VS_SKIP_DYING) ? &dying : NULL);
-	if (r == 0 && *res == SIG_SENT && (how & VS_SKIP_DYING)) {
-		/* The pidfd pins the process: this /proc read is its own. */
-		if (dying < 0)
-			r = proc_stat(pid, &kthread, &dying);
-		if (r == 0 && dying > 0)
-			*res = SIG_DYING;
-	}
-	/* CGKILL_VICTIMS: what the record wants, read before the signal
-	 * can end the process. */
-	if (r == 0 && *res == SIG_SENT && keep)
-		vic_pin_read(c->keep, &c->kept, pidfd, pid, !(how & VS_PIN));
-	if (r == 0 && *res == SIG_SENT && (sig || (how & VS_PROBE)))
-		r = cgk_pidfd_signal(pidfd, pid, sig);
-	if (r == 0 && *res == SIG_SENT && extra)
-		r = cgk_pidfd_signal(pidfd, pid, extra);
-	if (r == -ESRCH) {
-		*res = SIG_GONE;
-		r = 0;
-	}
-	if (r == 0 && *res == SIG_SENT && pending)
-		r = send_pending(pidfd, pid, pending);
-	if (r == 0 && *res == SIG_SENT && keep) {
-		c->kept.pidfd = pidfd;	/* the caller's now */
-		return 0;
-	}
-	close(pidfd);
-	return r;
-}
-
-int sig_verify_send(struct sig_ctx *c, pid_t pid, int sig, int extra,
-		    enum sig_result *res)
-{
-	return verify_send(c, pid, sig, extra, 0, res, NULL);
-}
-
-int sig_verify_send_pending(struct sig_ctx *c, pid_t pid, int sig, int extra,
-			    enum sig_result *res, int *pending)
-{
-	*pending = 0;
-	return verify_send(c, pid, sig, extra, 0, res, pending);
-}
-
-int sig_verify_send_missed(struct sig_ctx *c, pid_t pid, int sig,
-			   enum sig_result *res)
-{
-	return verify_send(c, pid, sig, 0, VS_SKIP_DYING, res, NULL);
-}
-
-int sig_verify_probe(struct sig_ctx *c, pid_t pid, enum sig_result *res)
-{
-	return verify_send(c, pid, 0, 0, VS_PROBE, res, NULL);
-}
-
-int sig_verify_pin(struct sig_ctx *c, pid_t pid, enum sig_result *res)
-{
-	return verify_send(c, pid, 0, 0, VS_PIN, res, NULL);
+		return !dying && !exited;
+	return r == -ESRCH ? 0 : r;
 }
 
 int sig_still_kthread(pid_t pid)
@@ -319,42 +275,4 @@ int sig_still_kthread(pid_t pid)
 	int kthread, r = proc_stat(pid, &kthread, NULL);
 
 	return r < 0 ? r : kthread;
-}
-
-/* CGKILL_RELEASE_MEMORY (mrelease.c): a pidfd kept to reap the process
- * after its kill, and checked again before a signal of our own. */
-int sig_pin_open(struct sig_ctx *c, pid_t pid, enum sig_result *res, int *pidfd)
-{
-	int r, fd = cgk_pidfd_open(pid);
-
-	*pidfd = -1;
-	if (fd == -ESRCH || fd == -EINVAL) {
-		*res = SIG_GONE;
-		return 0;
-	}
-	if (fd < 0)
-		return fd;
-	r = verify(c, fd, pid, res, NULL);
-	if (r == -ESRCH) {
-		*res = SIG_GONE;
-		r = 0;
-	}
-	if (r == 0 && *res == SIG_SENT) {
-		*pidfd = fd;
-		return 0;
-	}
-	close(fd);
-	return r;
-}
-
-int sig_verify_pidfd(struct sig_ctx *c, int pidfd, pid_t pid,
-		     enum sig_result *res)
-{
-	int r = verify(c, pidfd, pid, res, NULL);
-
-	if (r == -ESRCH) {
-		*res = SIG_GONE;
-		r = 0;
-	}
-	return r;
 }

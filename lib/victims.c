@@ -326,11 +326,11 @@ struct native {
 
 static int pin_pid(struct native *nt, const char *grel, const char **rel, pid_t pid)
 {
-	struct sig_ctx *sc = nt->n->sc;
-	enum sig_result res;
+	struct vic_pin pin;
+	enum sig_class cls;
 	struct pinned *p;
 	uint32_t *st;
-	int r;
+	int r, fd;
 
 	if (pid == 0) {		/* outside our pid namespace */
 		nt->hidden++;
@@ -356,13 +356,20 @@ static int pin_pid(struct native *nt, const char *grel, const char **rel, pid_t 
 		if (r < 0)
 			return 0;
 	}
-	r = sig_verify_pin(sc, pid, &res);
-	if (r < 0)
+	fd = sig_pin(pid);
+	if (fd < 0)
+		return fd == -ESRCH ? 0 : fd;
+	r = sig_classify(nt->n->sc, fd, pid, 0, &cls);
+	if (r < 0 || cls != SIG_IN) {
+		close(fd);
+		if (r == 0 && cls == SIG_KTHREAD)
+			*st = 2;
 		return r;
-	if (res == SIG_KTHREAD)
-		*st = 2;
-	if (res != SIG_SENT)
-		return 0;
+	}
+	/* Whether it exited before the kill is asked of all at once, just
+	 * before it (mark_before()). */
+	vic_pin_read(nt->v, &pin, fd, pid, 0);
+	pin.pidfd = fd;
 	*st = 1;
 	nt->newly++;
 	if (nt->np == nt->cap) {
@@ -370,8 +377,7 @@ static int pin_pid(struct native *nt, const char *grel, const char **rel, pid_t 
 		struct pinned *np = realloc(nt->p, cap * sizeof(*np));
 
 		if (!np) {
-			close(sc->kept.pidfd);
-			sc->kept.pidfd = -1;
+			close(pin.pidfd);
 			return -ENOMEM;
 		}
 		nt->p = np;
@@ -382,8 +388,7 @@ static int pin_pid(struct native *nt, const char *grel, const char **rel, pid_t 
 	p = &nt->p[nt->np++];
 	p->pid = pid;
 	p->rel = *rel;
-	p->pin = sc->kept;
-	sc->kept.pidfd = -1;
+	p->pin = pin;
 	/* Beyond the list, or near the fd limit: no fd held for it. */
 	if (p->pin.pidfd >= nt->v->fd_cap ||
 	    nt->v->n + nt->np > (size_t)nt->v->max) {
