@@ -48,7 +48,7 @@ extern "C" {
 /* ---- version (version.c) ------------------------------------------------- */
 
 #define CGKILL_VERSION_MAJOR 1
-#define CGKILL_VERSION_MINOR 1
+#define CGKILL_VERSION_MINOR 2
 #define CGKILL_VERSION_PATCH 0
 /* True when the header is at least version a.b.c. */
 #define CGKILL_CHECK_VERSION(a, b, c) \
@@ -132,6 +132,110 @@ struct cgkill_proc {
 typedef int (*cgkill_observer_fn)(const struct cgkill_proc *proc,
 				  void *userdata);
 
+/* Since 1.2, the trace (trace.c): each step of the engine, and why.
+ * struct cgkill_trace.kind: what the engine just did or decided */
+enum {
+	CGKILL_TRACE_METHOD = 1,	/* a stage's method chosen (reason) */
+	CGKILL_TRACE_FREEZE = 2,	/* the round's freezer (reason) */
+	CGKILL_TRACE_PASS = 3,		/* a walk over the subtree ended:
+					   reason its purpose, count listed,
+					   count2 newly signalled, count3
+					   groups */
+	CGKILL_TRACE_THAW = 4,		/* the round's end (reason, result) */
+	CGKILL_TRACE_RESCAN = 5,	/* a rescan while waiting: count
+					   listed, count2 signalled again,
+					   count3 listed by the one before */
+	CGKILL_TRACE_ESCALATE = 6,	/* the grace period is over: SIGKILL;
+					   count listed by the last rescan,
+					   count2 grace_ms */
+	CGKILL_TRACE_WAIT_END = 7,	/* the wait is over (reason) */
+	CGKILL_TRACE_REMOVE = 8,	/* CGKILL_REMOVE: count rmdir tries,
+					   result 0 or -errno */
+	CGKILL_TRACE_MEMORY = 9,	/* CGKILL_RELEASE_MEMORY (reason) */
+	CGKILL_TRACE_VICTIMS = 10,	/* CGKILL_VICTIMS on the native path:
+					   count processes pinned */
+	CGKILL_TRACE_DONE = 11,		/* the operation ended: result as the
+					   call returns it, count signalled,
+					   count2 passes */
+};
+
+/* struct cgkill_trace.reason: one set for every kind */
+enum {
+	CGKILL_TRACE_R_NONE = 0,
+	/* CGKILL_TRACE_METHOD: native, or the freeze method because... */
+	CGKILL_TRACE_R_NATIVE = 1,	/* SIGKILL, and cgroup.kill is there */
+	CGKILL_TRACE_R_NOT_SIGKILL = 2,	/* cgroup.kill sends only SIGKILL */
+	CGKILL_TRACE_R_FORCE_FREEZE = 3,	/* CGKILL_FORCE_FREEZE */
+	CGKILL_TRACE_R_NO_KILL_FILE = 4,	/* no cgroup.kill (Linux < 5.14) */
+	CGKILL_TRACE_R_SELF_INSIDE = 5,	/* the caller is inside (ALLOW_SELF) */
+	CGKILL_TRACE_R_DRY_RUN = 6,	/* CGKILL_DRY_RUN: method none */
+	/* CGKILL_TRACE_FREEZE */
+	CGKILL_TRACE_R_FROZE = 10,	/* we froze the target */
+	CGKILL_TRACE_R_HELD = 11,	/* frozen before, on purpose: kept */
+	CGKILL_TRACE_R_OTHER_ROUND = 12,	/* frozen by another call's round */
+	CGKILL_TRACE_R_UNFROZEN = 13,	/* not frozen: the caller is inside */
+	CGKILL_TRACE_R_NO_FREEZER = 14,	/* no cgroup.freeze (Linux < 5.2) */
+	/* CGKILL_TRACE_THAW */
+	CGKILL_TRACE_R_THAWED = 20,	/* what we froze, thawed */
+	CGKILL_TRACE_R_FOREIGN_KEPT = 21,	/* someone else wrote cgroup.freeze
+					   during the round: their value kept */
+	CGKILL_TRACE_R_NOT_OURS = 22,	/* we froze nothing: left as it is */
+	CGKILL_TRACE_R_THAW_FAILED = 23,	/* left frozen: result the -errno */
+	/* CGKILL_TRACE_PASS: what the walk was for */
+	CGKILL_TRACE_R_PASS_SIGNAL = 30,	/* signal who is new to this stage */
+	CGKILL_TRACE_R_PASS_AGAIN = 31,	/* signal every user process again */
+	CGKILL_TRACE_R_PASS_COUNT = 32,	/* count, signal nothing */
+	CGKILL_TRACE_R_PASS_VERIFY = 33,	/* verify unknown pids */
+	CGKILL_TRACE_R_PASS_PROBE = 34,	/* signal 0: may we signal them all? */
+	CGKILL_TRACE_R_PASS_LIST = 35,	/* CGKILL_DRY_RUN's listing */
+	CGKILL_TRACE_R_PASS_PENDING = 36,	/* who sits on the signal, frozen */
+	/* CGKILL_TRACE_RESCAN: what it decided */
+	CGKILL_TRACE_R_FIRST = 40,	/* the first: nothing to compare with */
+	CGKILL_TRACE_R_PROGRESS = 41,	/* fewer listed: wait on */
+	CGKILL_TRACE_R_VERIFIED = 42,	/* no fewer: each pid verified */
+	CGKILL_TRACE_R_SENT_AGAIN = 43,	/* no fewer after SIGKILL: each one
+					   signalled again */
+	/* CGKILL_TRACE_WAIT_END (count: kernel threads seen) */
+	CGKILL_TRACE_R_EMPTY = 50,	/* "populated 0" */
+	CGKILL_TRACE_R_NO_USERS = 51,	/* only kernel threads (or the
+					   caller, CGKILL_ALLOW_SELF) left */
+	CGKILL_TRACE_R_TIMEOUT = 52,	/* the deadline passed first */
+	/* CGKILL_TRACE_MEMORY */
+	CGKILL_TRACE_R_PINNED = 60,	/* count pinned, count2 their RSS in
+					   bytes, count3 1: killed and reaped
+					   one by one first (busy CPUs) */
+	CGKILL_TRACE_R_RELEASED = 61,	/* count reaped, count2 bytes back */
+	CGKILL_TRACE_R_NO_MRELEASE = 62,	/* no process_mrelease here */
+};
+
+/*
+ * One step of the engine.  Filled by the library: size says which fields
+ * it filled (CGKILL_TRACE_SIZE_VER0 or more).  The strings are valid during
+ * the callback only.
+ */
+struct cgkill_trace {
+	uint32_t size;		/* bytes filled by the library */
+	uint32_t kind;		/* CGKILL_TRACE_* */
+	uint64_t ns;		/* since the operation started */
+	int32_t signal;		/* the stage's signal (0: none) */
+	uint32_t method;	/* CGKILL_METHOD_* of the stage */
+	uint32_t reason;	/* CGKILL_TRACE_R_* */
+	int32_t result;		/* per kind: 0, a result, or -errno */
+	uint64_t count, count2, count3;	/* per kind, 0 when unused */
+	/* the reason as a short word ("native", "froze"), "" for none */
+	CGKILL_PTR_SLOT(const char *, detail);
+	/* a line for people, without a newline */
+	CGKILL_PTR_SLOT(const char *, message);
+};
+#define CGKILL_TRACE_SIZE_VER0 72
+
+/*
+ * Called for each step of an operation, on the calling thread, while the
+ * subtree may be frozen: it must not call back into libcgkill for an
+ * overlapping subtree and should be quick.  It cannot stop the operation.
+ */
+typedef void (*cgkill_trace_fn)(const struct cgkill_trace *ev, void *data);
+
 /*
  * Extensible like struct open_how: set size to sizeof(struct cgkill_opts),
  * as cgkill_opts_init() does.  A larger struct from a newer caller must
@@ -148,9 +252,13 @@ struct cgkill_opts {
 	/* VER1 (1.1) */
 	uint32_t max_survivors;	/* 0: CGKILL_MAX_SURVIVORS_DEFAULT */
 	uint32_t max_victims;	/* CGKILL_VICTIMS: 0, no limit */
+	/* VER2 (1.2) */
+	CGKILL_PTR_SLOT(cgkill_trace_fn, trace);	/* optional */
+	CGKILL_PTR_SLOT(void *, trace_data);		/* passed to trace */
 };
 #define CGKILL_OPTS_SIZE_VER0 48
 #define CGKILL_OPTS_SIZE_VER1 56
+#define CGKILL_OPTS_SIZE_VER2 72
 #define CGKILL_MAX_SURVIVORS_DEFAULT 64
 
 /*

@@ -392,6 +392,7 @@ struct vic_native {
 	int (*observe)(void *arg, pid_t pid, int sig, const char *rel);
 	void *arg;
 	int froze;			/* out: we froze and thawed it */
+	size_t pinned;			/* out: processes pinned */
 	int *spent_watch;		/* freeze_retire()'s slot */
 };
 #define VIC_SELF 1	/* victims_native(): the caller was listed inside */
@@ -428,6 +429,14 @@ void mrel_signalled(struct mrel *m, pid_t pid);
 #define MREL_SLICE_NS 10000000ULL
 int mrel_slice(struct mrel *m, uint64_t until);
 int mrel_pending(const struct mrel *m);
+/* For the trace: the last pin and what was reaped since. */
+struct mrel_stats {
+	uint64_t pinned;	/* processes */
+	uint64_t rss;		/* their RSS, bytes */
+	uint64_t reaped;	/* process_mrelease() done */
+	int pairing;		/* killed and reaped one by one first */
+};
+void mrel_stats(const struct mrel *m, struct mrel_stats *st);
 /* memory_released_*, CGKILL_REPORT_NO_MRELEASE; @empty: the subtree
  * emptied, so what is left to reap is gone. */
 void mrel_report(struct mrel *m, int empty, uint64_t t0,

@@ -19,7 +19,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/timerfd.h>
@@ -93,6 +95,16 @@ static int native_victims(struct cgkill_op *op)
 
 	if (n.froze)
 		op->peek_until = now_ns() + NOTIFY_QUIET_NS;
+	if (TRACING(op)) {
+		struct cgkill_trace ev = {
+			.kind = CGKILL_TRACE_VICTIMS, .method = CGKILL_METHOD_NATIVE,
+			.reason = n.froze ? CGKILL_TRACE_R_FROZE : CGKILL_TRACE_R_NONE,
+			.result = r < 0 ? r : 0, .count = n.pinned,
+		};
+
+		op_trace(op, &ev, "victims: %zu processes pinned before cgroup.kill%s",
+			 n.pinned, n.froze ? ", the target frozen meanwhile" : "");
+	}
 	if (r == VIC_SELF) {	/* found inside: never the kernel's kill */
 		r = pass_self(op);
 		return r < 0 ? r : -ENOENT;
@@ -176,6 +188,50 @@ static void end_lists(struct cgkill_op *op, int result)
 		op->rep.hidden = hidden;
 }
 
+static void trace_released(struct cgkill_op *op)
+{
+	struct mrel_stats ms;
+	struct cgkill_trace ev = { .kind = CGKILL_TRACE_MEMORY };
+
+	mrel_stats(op->mr, &ms);
+	if (op->rep.flags & CGKILL_REPORT_NO_MRELEASE) {
+		ev.reason = CGKILL_TRACE_R_NO_MRELEASE;
+		op_trace(op, &ev, "memory: no process_mrelease here: the victims "
+			 "free their memory themselves");
+		return;
+	}
+	ev.reason = CGKILL_TRACE_R_RELEASED;
+	ev.count = ms.reaped;
+	ev.count2 = op->rep.memory_released_bytes;
+	op_trace(op, &ev, "memory: %" PRIu64 " victims reaped, %" PRIu64
+		 " bytes back %" PRIu64 ".%03" PRIu64 " ms after the start", ms.reaped,
+		 ev.count2, op->rep.memory_released_ns / 1000000,
+		 op->rep.memory_released_ns / 1000 % 1000);
+}
+
+static void trace_done(struct cgkill_op *op, int result)
+{
+	struct cgkill_trace ev = {
+		.kind = CGKILL_TRACE_DONE, .result = result,
+		.ns = op->rep.elapsed_ns,	/* the report's end, exactly */
+		.count = op->rep.signaled, .count2 = op->rep.passes,
+	};
+	char what[32];
+
+	if (result == CGKILL_DONE)
+		snprintf(what, sizeof(what), "no user process left");
+	else if (result == CGKILL_TIMEOUT)
+		snprintf(what, sizeof(what), "timed out");
+	else if (result == CGKILL_LEFT_FROZEN)
+		snprintf(what, sizeof(what), "LEFT FROZEN");
+	else
+		snprintf(what, sizeof(what), "failed, error %d", -result);
+	op_trace(op, &ev, "done: %s after %" PRIu64 ".%03" PRIu64 " ms; %" PRIu64
+		 " signalled by pidfd, %" PRIu64 " passes", what,
+		 op->rep.elapsed_ns / 1000000, op->rep.elapsed_ns / 1000 % 1000,
+		 op->rep.signaled, op->rep.passes);
+}
+
 /* Entering ST_DONE. */
 static int finish(struct cgkill_op *op, int result)
 {
@@ -187,8 +243,11 @@ static int finish(struct cgkill_op *op, int result)
 		op->spent_watch = -1;
 	}
 	end_lists(op, result);
-	if (op->mr)
+	if (op->mr) {
 		mrel_report(op->mr, !op->populated, op->t0, &op->rep);
+		if (TRACING(op))
+			trace_released(op);
+	}
 	op->result = result;
 	if (op->populated)
 		op->rep.flags |= CGKILL_REPORT_POPULATED;
@@ -198,6 +257,8 @@ static int finish(struct cgkill_op *op, int result)
 		op->rep.flags |= CGKILL_REPORT_TIMED_OUT;
 	now = now_ns();
 	op->rep.elapsed_ns = now - op->t0;
+	if (TRACING(op))
+		trace_done(op, result);
 	return schedule(op, now);
 }
 
@@ -241,6 +302,64 @@ static uint64_t first_gap(struct cgkill_op *op)
 	return gap < SCAN_FIRST_NS ? SCAN_FIRST_NS : gap > SCAN_MAX_NS ? SCAN_MAX_NS : gap;
 }
 
+static void trace_pinned(struct cgkill_op *op)
+{
+	struct mrel_stats ms;
+	struct cgkill_trace ev = {
+		.kind = CGKILL_TRACE_MEMORY, .reason = CGKILL_TRACE_R_PINNED,
+	};
+
+	mrel_stats(op->mr, &ms);
+	ev.count = ms.pinned;
+	ev.count2 = ms.rss;
+	ev.count3 = ms.pairing;
+	op_trace(op, &ev, "memory: %" PRIu64 " processes pinned, %" PRIu64
+		 " bytes of RSS%s", ev.count, ev.count2, ms.pairing ?
+		 "; the CPUs are busy: the largest killed and reaped one by one first" :
+		 "");
+}
+
+static uint32_t freeze_reason(const struct cgkill_op *op, int sig)
+{
+	if (sig != SIGKILL)
+		return CGKILL_TRACE_R_NOT_SIGKILL;
+	if (op->o.flags & CGKILL_FORCE_FREEZE)
+		return CGKILL_TRACE_R_FORCE_FREEZE;
+	if (op->t.has_self)
+		return CGKILL_TRACE_R_SELF_INSIDE;
+	return CGKILL_TRACE_R_NO_KILL_FILE;
+}
+
+static void trace_method(struct cgkill_op *op, uint32_t method, uint32_t reason)
+{
+	struct cgkill_trace ev = {
+		.kind = CGKILL_TRACE_METHOD, .method = method, .reason = reason,
+		.count = (uint64_t)op->stage,
+	};
+	const char *sig = trace_signame(op, op->stages[op->stage].signal);
+
+	switch (reason) {
+	case CGKILL_TRACE_R_NATIVE:
+		op_trace(op, &ev, "method native: %s and cgroup.kill is there", sig);
+		break;
+	case CGKILL_TRACE_R_NOT_SIGKILL:
+		op_trace(op, &ev, "method freeze: %s is not SIGKILL, the only "
+			 "signal of cgroup.kill", sig);
+		break;
+	case CGKILL_TRACE_R_FORCE_FREEZE:
+		op_trace(op, &ev, "method freeze: %s, CGKILL_FORCE_FREEZE", sig);
+		break;
+	case CGKILL_TRACE_R_SELF_INSIDE:
+		op_trace(op, &ev, "method freeze, unfrozen: %s, the caller is "
+			 "inside (CGKILL_ALLOW_SELF)", sig);
+		break;
+	default:
+		op_trace(op, &ev, "method freeze: %s, no cgroup.kill here "
+			 "(Linux < 5.14)", sig);
+		break;
+	}
+}
+
 /* ST_SIGNALLING: stage idx sends sig to the subtree, all within this call;
  * CGKILL_LEFT_FROZEN when a thaw failed. */
 static int stage_signal(struct cgkill_op *op, int idx, int sig)
@@ -257,8 +376,11 @@ static int stage_signal(struct cgkill_op *op, int idx, int sig)
 	for (size_t i = 0; i < op->procs.cap; i++)
 		op->procs.vals[i] &= ~P_SIGNALED;
 
-	if (sig == SIGKILL && op->mr)
+	if (sig == SIGKILL && op->mr) {
 		mrel_pin(op->mr);	/* CGKILL_RELEASE_MEMORY */
+		if (TRACING(op))
+			trace_pinned(op);
+	}
 	r = -ENOENT;
 	if (sig == SIGKILL && !(op->o.flags & CGKILL_FORCE_FREEZE) &&
 	    !op->native_missing) {
@@ -267,6 +389,8 @@ static int stage_signal(struct cgkill_op *op, int idx, int sig)
 			r = mrel_pairs(op->mr);
 		if (r < 0)
 			return r;
+		if (TRACING(op) && !op->t.has_self)
+			trace_method(op, CGKILL_METHOD_NATIVE, CGKILL_TRACE_R_NATIVE);
 		/* The kernel's kill spares nobody: not with the caller inside. */
 		r = op->t.has_self ? -ENOENT : op->vic ? native_victims(op) :
 		    cg_write(op->tfd, "cgroup.kill", "1");
@@ -282,6 +406,8 @@ static int stage_signal(struct cgkill_op *op, int idx, int sig)
 			return r;
 	}
 	if (r == -ENOENT) {
+		if (TRACING(op))
+			trace_method(op, CGKILL_METHOD_FREEZE, freeze_reason(op, sig));
 		st->method = CGKILL_METHOD_FREEZE;
 		op->rep.last_method = st->method;
 		r = check_type(op->tfd);
@@ -295,25 +421,64 @@ static int stage_signal(struct cgkill_op *op, int idx, int sig)
 	return 0;
 }
 
+static void trace_rescan(struct cgkill_op *op, uint32_t why, uint64_t listed,
+			 const struct pass *ps)
+{
+	struct cgkill_trace ev = {
+		.kind = CGKILL_TRACE_RESCAN, .reason = why, .count = listed,
+		.count2 = ps->newly,
+		.count3 = op->prev_users < 0 ? 0 : (uint64_t)op->prev_users,
+	};
+
+	switch (why) {
+	case CGKILL_TRACE_R_FIRST:
+		op_trace(op, &ev, "rescan: %" PRIu64 " listed: waiting on", listed);
+		break;
+	case CGKILL_TRACE_R_PROGRESS:
+		op_trace(op, &ev, "rescan: %" PRIu64 " listed, %" PRIu64
+			 " before: fewer, waiting on", listed, ev.count3);
+		break;
+	case CGKILL_TRACE_R_VERIFIED:
+		op_trace(op, &ev, "rescan: %" PRIu64 " listed, %" PRIu64
+			 " before: no fewer, %" PRIu64 " verified user processes "
+			 "left, waiting on", listed, ev.count3, ps->listed_users);
+		break;
+	default:
+		op_trace(op, &ev, "rescan: %" PRIu64 " listed, %" PRIu64
+			 " before: no fewer after SIGKILL, %" PRIu64
+			 " signalled again", listed, ev.count3, ps->newly);
+		break;
+	}
+}
+
 /* A rescan: count what is listed; when that did not shrink since the last
  * rescan, verify each pid, and after SIGKILL signal every user process. */
 static int rescan(struct cgkill_op *op, int *only_kthreads)
 {
 	int sig = op->stages[op->stage].signal;
 	struct pass ps;
+	uint64_t listed;
+	uint32_t why = CGKILL_TRACE_R_PROGRESS;
 	int r;
 
 	*only_kthreads = 0;
 	r = run_pass(op, PASS_OBSERVE, 0, &ps);
 	if (r < 0)
 		return r;
-	if (op->prev_users >= 0 && (long)ps.listed_users >= op->prev_users) {
+	listed = ps.listed_users;
+	if (op->prev_users < 0) {
+		why = CGKILL_TRACE_R_FIRST;
+	} else if ((long)ps.listed_users >= op->prev_users) {
+		why = op->state == ST_WAITING_AFTER_KILL ? CGKILL_TRACE_R_SENT_AGAIN :
+		      CGKILL_TRACE_R_VERIFIED;
 		r = run_pass(op, op->state == ST_WAITING_AFTER_KILL ? PASS_ALL :
 			     PASS_CLASSIFY, sig, &ps);
 		if (r < 0)
 			return r;
 		*only_kthreads = ps.listed_users == 0;
 	}
+	if (TRACING(op))
+		trace_rescan(op, why, listed, &ps);
 	op->prev_users = (long)ps.listed_users;
 	return 0;
 }
@@ -382,6 +547,7 @@ static int remove_step(struct cgkill_op *op)
 
 	if (now < op->remove_next)	/* the caller came back early */
 		return schedule(op, now);
+	op->remove_tries++;
 	r = cg_remove_children(op->tfd);
 	if (r == 0)
 		r = rmdir_target(op);
@@ -393,6 +559,19 @@ static int remove_step(struct cgkill_op *op)
 		op->rep.remove_error = r;
 	else
 		op->rep.flags |= CGKILL_REPORT_REMOVED;
+	if (TRACING(op)) {
+		struct cgkill_trace ev = {
+			.kind = CGKILL_TRACE_REMOVE, .result = r,
+			.count = op->remove_tries,
+		};
+
+		if (r < 0)
+			op_trace(op, &ev, "removal failed after %u tries: error %d",
+				 op->remove_tries, -r);
+		else
+			op_trace(op, &ev, "removal: the subtree removed after %u tries",
+				 op->remove_tries);
+	}
 	return transition(op, EV_END, r < 0 ? r : CGKILL_DONE);
 }
 
@@ -402,6 +581,14 @@ static int dry_run(struct cgkill_op *op)
 	struct pass ps;
 	int r = check_type(op->tfd);
 
+	if (TRACING(op)) {
+		struct cgkill_trace ev = {
+			.kind = CGKILL_TRACE_METHOD, .reason = CGKILL_TRACE_R_DRY_RUN,
+		};
+
+		op_trace(op, &ev, "dry run: %s would be sent, nothing is",
+			 trace_signame(op, op->o.signal));
+	}
 	if (r == 0)
 		r = run_pass(op, PASS_OBSERVE, 0, &ps);
 	if (r == 0)
@@ -412,6 +599,40 @@ static int dry_run(struct cgkill_op *op)
 	op->rep.n_stages = 0;
 	op->users_gone = ps.listed_users == 0;
 	return 0;
+}
+
+static void trace_wait_end(struct cgkill_op *op, uint32_t why)
+{
+	struct cgkill_trace ev = {
+		.kind = CGKILL_TRACE_WAIT_END, .reason = why,
+		.count = op->rep.kernel_threads,
+	};
+
+	if (why == CGKILL_TRACE_R_EMPTY)
+		op_trace(op, &ev, "wait ended: populated 0");
+	else if (why == CGKILL_TRACE_R_TIMEOUT)
+		op_trace(op, &ev, "wait ended: timeout, user processes left");
+	else
+		op_trace(op, &ev, "wait ended: no user process left, %" PRIu64
+			 " kernel threads%s keep it populated", ev.count,
+			 op->self_seen ? " and the caller" : "");
+}
+
+static void trace_escalate(struct cgkill_op *op)
+{
+	struct cgkill_trace ev = {
+		.kind = CGKILL_TRACE_ESCALATE, .signal = SIGKILL,
+		.count = op->prev_users < 0 ? 0 : (uint64_t)op->prev_users,
+		.count2 = (uint64_t)op->o.grace_ms,
+	};
+
+	if (op->prev_users < 0)
+		op_trace(op, &ev, "escalation: grace of %" PRId64 " ms over, still "
+			 "populated: SIGKILL", op->o.grace_ms);
+	else
+		op_trace(op, &ev, "escalation: grace of %" PRId64 " ms over, %ld "
+			 "listed by the last rescan: SIGKILL", op->o.grace_ms,
+			 op->prev_users);
 }
 
 /*
@@ -445,18 +666,34 @@ static int transition(struct cgkill_op *op, enum op_event ev, int result)
 		r = stage_signal(op, 0, op->o.signal);
 		break;
 	case EV_DEADLINE:
-		if (op->state != ST_GRACE)
+		if (op->state != ST_GRACE) {
+			if (TRACING(op))
+				trace_wait_end(op, CGKILL_TRACE_R_TIMEOUT);
 			return transition(op, EV_END, CGKILL_TIMEOUT);
+		}
+		if (TRACING(op))
+			trace_escalate(op);
 		op->rep.flags |= CGKILL_REPORT_ESCALATED;
 		op->state = ST_SIGNALLING;
 		r = stage_signal(op, 1, SIGKILL);
 		break;
 	case EV_NO_USERS:
 		op->users_gone = 1;
+		if (TRACING(op))
+			trace_wait_end(op, op->populated ? CGKILL_TRACE_R_NO_USERS :
+				       CGKILL_TRACE_R_EMPTY);
 		if (!(op->o.flags & CGKILL_REMOVE))
 			return transition(op, EV_END, CGKILL_DONE);
 		if (op->populated) {	/* kernel threads: rmdir cannot work */
 			op->rep.remove_error = -EBUSY;
+			if (TRACING(op)) {
+				struct cgkill_trace tev = {
+					.kind = CGKILL_TRACE_REMOVE, .result = -EBUSY,
+				};
+
+				op_trace(op, &tev, "removal not tried: kernel threads "
+					 "keep the subtree populated");
+			}
 			return transition(op, EV_END, -EBUSY);
 		}
 		op->state = ST_REMOVING;

@@ -96,6 +96,7 @@ struct mrel {
 	uint64_t current_before, current_after;
 	uint64_t released;	/* RSS of the victims reaped or found exiting */
 	uint64_t done_at;	/* when the last reap returned */
+	uint64_t reaped;	/* reaps done, for the trace */
 };
 
 int mrel_new(struct mrel **ret, const struct mrel_ctx *c)
@@ -372,6 +373,7 @@ void mrel_pin(struct mrel *m)
 	m->have_after = 0;
 	m->released = 0;
 	m->done_at = 0;
+	m->reaped = 0;
 	m->pinned = 0;
 	m->pin_until = now_ns() + PIN_NS;
 	m->have_current = read_current(m->c.tfd, &m->current_before) == 0;
@@ -407,6 +409,7 @@ static void reap(struct mrel *m, struct victim *v)
 	for (int tries = 0;; tries++) {
 		if (syscall(SYS_process_mrelease, v->pidfd, 0) == 0) {
 			m->released += v->rss;
+			m->reaped++;
 			break;
 		}
 		if (errno == EAGAIN) {
@@ -546,4 +549,12 @@ void mrel_report(struct mrel *m, int empty, uint64_t t0,
 	else
 		rep->memory_released_bytes = m->released;
 	rep->memory_released_ns = m->done_at - t0;
+}
+
+void mrel_stats(const struct mrel *m, struct mrel_stats *st)
+{
+	st->pinned = m->n;
+	st->rss = m->pinned;
+	st->reaped = m->reaped;
+	st->pairing = m->pair_until != 0;
 }

@@ -76,6 +76,11 @@ struct cgkill_op {
 	struct survivors *surv;	/* survivors.c: read as it ends, if at all */
 	struct victims *vic;	/* victims.c: CGKILL_VICTIMS */
 	struct mrel *mr;	/* mrelease.c: CGKILL_RELEASE_MEMORY */
+	uint32_t remove_tries;	/* rmdir rounds, for the trace */
+	/* trace.c: the message and the signal name of the event being
+	 * traced, valid during the callback only */
+	char trace_msg[256];
+	char trace_sig[16];
 };
 
 /* ---- pass.c: one walk over the subtree, acting on each pid listed -------- */
@@ -118,6 +123,18 @@ int pass_self(struct cgkill_op *op);
 /* Is the caller in its target after all, just before a write that would
  * freeze or kill the whole of it? */
 int pass_self_check(struct cgkill_op *op);
+
+/* ---- trace.c: each step to the caller's trace (CGKILL_TRACE_*) ---------- */
+/* Tested at each call site, so that nothing is formatted without a trace. */
+#define TRACING(op) ((op)->o.trace != NULL)
+/* Fill in ev's size, time (ns 0: now), stage, detail and the message, and
+ * call the trace.  ev->signal 0 is the stage's (opts.signal before any
+ * stage). */
+__attribute__((format(printf, 3, 4)))
+void op_trace(struct cgkill_op *op, struct cgkill_trace *ev,
+	      const char *fmt, ...);
+/* "SIGTERM", or "signal 42": in the op, until the next call. */
+const char *trace_signame(struct cgkill_op *op, int sig);
 
 /* ---- engine.c: the states and the moves between them -------------------- */
 /* The first stage, or a dry run; an error leaves the op to be freed. */

@@ -89,8 +89,10 @@ int op_start(int dirfd, const struct cgkill_opts *opts, struct cgkill_op **ret,
 	op->tfd = op->evfd = op->epfd = op->timerfd = op->spent_watch = -1;
 	op->t0 = now_ns();
 	r = opts_load(opts, &op->o);
-	if (r < 0)
+	if (r < 0) {
+		op->o.trace = NULL;	/* options refused: none of them used */
 		goto fail;
+	}
 	op->rep.size = sizeof(op->rep);
 	op->rep.first_signal = op->o.signal;
 	r = op_setup(op, dirfd);
@@ -102,6 +104,11 @@ int op_start(int dirfd, const struct cgkill_opts *opts, struct cgkill_op **ret,
 	*ret = op;
 	return 0;
 fail:
+	if (TRACING(op)) {
+		struct cgkill_trace ev = { .kind = CGKILL_TRACE_DONE, .result = r };
+
+		op_trace(op, &ev, "failed at the start, error %d", -r);
+	}
 	*by_observer = op->observer_stopped;
 	cgkill_op_free(op);
 	return r;

@@ -83,6 +83,9 @@ int opts_load(const struct cgkill_opts *in, struct cgkill_opts *out)
 	 * max_survivors is not: survivors are listed on every timeout. */
 	if (out->max_victims && !(out->flags & CGKILL_VICTIMS))
 		return -EINVAL;
+	/* trace_data without trace is ignored, as userdata without an
+	 * observer: a pointer is no limit that could be a mistake.  From an
+	 * older caller (size below VER2) both are zero: no trace. */
 	return 0;
 }
 

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -337,6 +338,41 @@ static int pass_group(struct cg_group *g, void *data)
 	return 0;
 }
 
+/* The trace's name of each mode (CGKILL_TRACE_R_PASS_*). */
+static const uint32_t pass_reasons[] = {
+	[PASS_NEW] = CGKILL_TRACE_R_PASS_SIGNAL,
+	[PASS_ALL] = CGKILL_TRACE_R_PASS_AGAIN,
+	[PASS_OBSERVE] = CGKILL_TRACE_R_PASS_COUNT,
+	[PASS_CLASSIFY] = CGKILL_TRACE_R_PASS_VERIFY,
+	[PASS_PROBE] = CGKILL_TRACE_R_PASS_PROBE,
+	[PASS_LIST] = CGKILL_TRACE_R_PASS_LIST,
+	[PASS_PENDING] = CGKILL_TRACE_R_PASS_PENDING,
+};
+
+static void trace_pass(struct cgkill_op *op, const struct pass *ps, int r)
+{
+	struct cgkill_trace ev = {
+		.kind = CGKILL_TRACE_PASS, .reason = pass_reasons[ps->mode],
+		.signal = ps->sig, .result = r, .count = ps->listed_users,
+		.count2 = ps->newly, .count3 = ps->groups,
+	};
+
+	if (pass_rules[ps->mode].count)
+		op_trace(op, &ev, "pass %s %s: %" PRIu64 " groups, %" PRIu64
+			 " listed, %" PRIu64 " newly signalled%s",
+			 ps->mode == PASS_NEW ? "signal" : "again",
+			 trace_signame(op, ps->sig), ps->groups, ps->listed_users,
+			 ps->newly, r < 0 ? ", stopped by an error" : "");
+	else
+		op_trace(op, &ev, "pass %s: %" PRIu64 " groups, %" PRIu64
+			 " listed%s", ps->mode == PASS_OBSERVE ? "count" :
+			 ps->mode == PASS_CLASSIFY ? "verify" :
+			 ps->mode == PASS_PROBE ? "probe (signal 0)" :
+			 ps->mode == PASS_LIST ? "list" : "pending",
+			 ps->groups, ps->listed_users,
+			 r < 0 ? ", stopped by an error" : "");
+}
+
 int run_pass(struct cgkill_op *op, enum pass_mode mode, int sig,
 	     struct pass *ps)
 {
@@ -353,6 +389,8 @@ int run_pass(struct cgkill_op *op, enum pass_mode mode, int sig,
 		op->rep.cgroups = ps->groups;
 	if (ps->hidden > op->rep.hidden)
 		op->rep.hidden = ps->hidden;
+	if (TRACING(op))
+		trace_pass(op, ps, r < 0 ? r : 0);
 	return r < 0 ? r : 0;
 }
 
@@ -390,13 +428,64 @@ static int count_left_frozen(struct cgkill_op *op, int sig)
 	return sig == SIGKILL ? 0 : run_pass(op, PASS_PENDING, sig, &ps);
 }
 
+static void trace_freeze(struct cgkill_op *op, const struct freeze *fz, int r)
+{
+	struct cgkill_trace ev = { .kind = CGKILL_TRACE_FREEZE, .result = r };
+
+	if (op->t.has_self) {
+		ev.reason = CGKILL_TRACE_R_UNFROZEN;
+		op_trace(op, &ev, "not frozen: the caller is inside");
+	} else if (r == -ENOENT) {
+		ev.reason = CGKILL_TRACE_R_NO_FREEZER;
+		op_trace(op, &ev, "not frozen: no cgroup.freeze (Linux < 5.2)");
+	} else if (fz->froze) {
+		ev.reason = CGKILL_TRACE_R_FROZE;
+		op_trace(op, &ev, "froze the target for the round");
+	} else if (fz->held) {
+		ev.reason = CGKILL_TRACE_R_HELD;
+		op_trace(op, &ev, "the target was frozen on purpose: it stays so");
+	} else {
+		ev.reason = CGKILL_TRACE_R_OTHER_ROUND;
+		op_trace(op, &ev, "the target is frozen by another call's round, "
+			 "which thaws it");
+	}
+}
+
+static void trace_thaw(struct cgkill_op *op, const struct freeze *fz,
+		       int froze, int r2, uint64_t passes, uint64_t signaled)
+{
+	struct cgkill_trace ev = {
+		.kind = CGKILL_TRACE_THAW, .result = r2, .count = passes,
+		.count2 = signaled,
+	};
+
+	if (r2 < 0) {
+		ev.reason = CGKILL_TRACE_R_THAW_FAILED;
+		op_trace(op, &ev, "THAW FAILED, error %d: the target is left "
+			 "frozen", -r2);
+	} else if (froze && fz->foreign && !op->self_seen) {
+		ev.reason = CGKILL_TRACE_R_FOREIGN_KEPT;
+		op_trace(op, &ev, "not thawed: someone else wrote cgroup.freeze "
+			 "during the round; their value is kept");
+	} else if (froze) {
+		ev.reason = CGKILL_TRACE_R_THAWED;
+		op_trace(op, &ev, "thawed after %" PRIu64 " passes, %" PRIu64
+			 " signalled", passes, signaled);
+	} else {
+		ev.reason = CGKILL_TRACE_R_NOT_OURS;
+		op_trace(op, &ev, "round over after %" PRIu64 " passes, %" PRIu64
+			 " signalled; nothing of ours to thaw", passes, signaled);
+	}
+}
+
 /* Freeze, signal every process once per pass until a pass finds nobody
  * new, thaw.  The thaw happens on every path. */
 int signal_frozen(struct cgkill_op *op, int sig)
 {
 	struct freeze fz = { .watch = -1 };
 	struct pass ps;
-	int r, r2;
+	uint64_t passes = op->rep.passes, signaled = op->rep.signaled;
+	int r, r2, froze;
 
 	/* No half-done work: a signal a process can handle is only sent if
 	 * every process listed may be sent it (an unprivileged caller may
@@ -412,6 +501,8 @@ int signal_frozen(struct cgkill_op *op, int sig)
 	/* With CGKILL_ALLOW_SELF the caller may be inside: freezing would
 	 * stop the caller itself, so that subtree is signalled unfrozen. */
 	r = op->t.has_self ? 0 : freeze_begin(op->tfd, &fz);
+	if (TRACING(op))
+		trace_freeze(op, &fz, r);
 	if (r < 0 && r != -ENOENT)
 		return r;
 	op->was_frozen = r == 0 && fz.held;
@@ -431,8 +522,12 @@ int signal_frozen(struct cgkill_op *op, int sig)
 		op->peek_until = now_ns() + NOTIFY_QUIET_NS;
 	/* The caller found itself inside (thawed by someone, or moved in by
 	 * them while unfrozen): it would stay frozen with the rest. */
+	froze = fz.froze;
 	r2 = freeze_end(op->tfd, &fz, op->self_seen);
 	freeze_retire(&fz, &op->spent_watch);
+	if (TRACING(op))
+		trace_thaw(op, &fz, froze, r2, op->rep.passes - passes,
+			   op->rep.signaled - signaled);
 	if (r == 0 && r2 == 0 && fz.foreign)
 		r = count_left_frozen(op, sig);
 	if (r2 < 0) {

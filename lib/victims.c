@@ -577,6 +577,7 @@ int victims_native(struct victims *v, struct vic_native *n)
 				CGKILL_VICTIM_NATIVE);
 	for (size_t i = 0; r == 0 && i < nt.np; i++)
 		r = n->observe(n->arg, nt.p[i].pid, SIGKILL, nt.p[i].rel);
+	n->pinned = nt.np;
 	native_free(&nt);
 	if (r2 < 0) {
 		/* Worse than any error: said apart from them. */

@@ -141,7 +141,7 @@ static void test_opts_size(void **state)
 	const size_t tail = 64;
 
 	(void)state;
-	assert_int_equal(sizeof(struct cgkill_opts), CGKILL_OPTS_SIZE_VER1);
+	assert_int_equal(sizeof(struct cgkill_opts), CGKILL_OPTS_SIZE_VER2);
 	cgkill_opts_init(&o);
 	o.size = 0;
 	assert_int_equal(call(&o), -EINVAL);
@@ -311,6 +311,38 @@ static void test_struct_grown(void **state)
 	assert_int_equal(cgk_size_check(CGKILL_STRUCT_SIZE_MAX + 1, 48), -E2BIG);
 }
 
+static void never_called(const struct cgkill_trace *ev, void *data)
+{
+	(void)ev;
+	(void)data;
+	fail_msg("a trace called by opts_load()");
+}
+
+/* The trace exists only for a caller that has it: an older caller's struct
+ * ends before it, and whatever follows in that caller's memory is not
+ * read.  trace_data alone is accepted, as userdata alone is. */
+static void test_opts_trace(void **state)
+{
+	struct cgkill_opts in, out;
+
+	(void)state;
+	cgkill_opts_init(&in);
+	in.trace = never_called;
+	in.trace_data = &in;
+	in.size = CGKILL_OPTS_SIZE_VER1;
+	memset(&out, 0x5a, sizeof(out));
+	assert_int_equal(opts_load(&in, &out), 0);
+	assert_null(out.trace);
+	assert_null(out.trace_data);
+	in.size = CGKILL_OPTS_SIZE_VER2;
+	assert_int_equal(opts_load(&in, &out), 0);
+	assert_ptr_equal(out.trace, never_called);
+	assert_ptr_equal(out.trace_data, &in);
+	in.trace = NULL;
+	assert_int_equal(opts_load(&in, &out), 0);
+	assert_null(out.trace);
+}
+
 static void test_version(void **state)
 {
 	char want[64];
@@ -334,8 +366,10 @@ static void test_version(void **state)
 	/* This release. */
 	assert_true(CGKILL_CHECK_VERSION(1, 0, 0));
 	assert_true(CGKILL_CHECK_VERSION(1, 1, 0));
-	assert_false(CGKILL_CHECK_VERSION(1, 1, 1));
-	assert_false(CGKILL_CHECK_VERSION(1, 2, 0));
+	assert_true(CGKILL_CHECK_VERSION(1, 1, 1));
+	assert_true(CGKILL_CHECK_VERSION(1, 2, 0));
+	assert_false(CGKILL_CHECK_VERSION(1, 2, 1));
+	assert_false(CGKILL_CHECK_VERSION(1, 3, 0));
 	assert_false(CGKILL_CHECK_VERSION(2, 0, 0));
 }
 
@@ -406,6 +440,7 @@ int main(void)
 		cmocka_unit_test(test_report_size_rules),
 		cmocka_unit_test(test_report_store),
 		cmocka_unit_test(test_struct_grown),
+		cmocka_unit_test(test_opts_trace),
 		cmocka_unit_test(test_version),
 		cmocka_unit_test(test_error_sets),
 	};

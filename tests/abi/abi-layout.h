@@ -122,7 +122,7 @@ ABI_CHECK(victim_flags, CGKILL_VICTIM_EXITED == 1 && CGKILL_VICTIM_NATIVE == 2 &
 
 ABI_CHECK(opts_max_survivors, offsetof(struct cgkill_opts, max_survivors) == 48);
 ABI_CHECK(opts_max_victims, offsetof(struct cgkill_opts, max_victims) == 52);
-ABI_CHECK(opts_sizeof_ver1, sizeof(struct cgkill_opts) == CGKILL_OPTS_SIZE_VER1);
+ABI_CHECK(opts_ver1_end, offsetof(struct cgkill_opts, trace) == CGKILL_OPTS_SIZE_VER1);
 
 ABI_CHECK(report_n_survivors, offsetof(struct cgkill_report, n_survivors) == 80);
 ABI_CHECK(report_n_victims, offsetof(struct cgkill_report, n_victims) == 84);
@@ -154,6 +154,59 @@ ABI_CHECK(vic_exit_signal, offsetof(struct cgkill_victim, exit_signal) == 32);
 ABI_CHECK(vic_exit_code, offsetof(struct cgkill_victim, exit_code) == 36);
 ABI_CHECK(vic_cgroup, offsetof(struct cgkill_victim, cgroup) == 40);
 ABI_CHECK(vic_sizeof, sizeof(struct cgkill_victim) == CGKILL_VICTIM_SIZE_VER0);
+
+/* 1.2: the trace (VER2 of the options, a struct and its constants). */
+ABI_CHECK(opts_size_ver2, CGKILL_OPTS_SIZE_VER2 == 72);
+ABI_CHECK(opts_trace, offsetof(struct cgkill_opts, trace) == 56);
+ABI_CHECK(opts_trace_data, offsetof(struct cgkill_opts, trace_data) == 64);
+ABI_CHECK(opts_sizeof_ver2, sizeof(struct cgkill_opts) == CGKILL_OPTS_SIZE_VER2);
+ABI_CHECK(opts_trace_slot, sizeof(((struct cgkill_opts *)0)->trace_slot_) == 8);
+ABI_CHECK(opts_trace_data_slot,
+	  sizeof(((struct cgkill_opts *)0)->trace_data_slot_) == 8);
+
+ABI_CHECK(trace_size_ver0, CGKILL_TRACE_SIZE_VER0 == 72);
+ABI_CHECK(trace_size, offsetof(struct cgkill_trace, size) == 0);
+ABI_CHECK(trace_kind, offsetof(struct cgkill_trace, kind) == 4);
+ABI_CHECK(trace_ns, offsetof(struct cgkill_trace, ns) == 8);
+ABI_CHECK(trace_signal, offsetof(struct cgkill_trace, signal) == 16);
+ABI_CHECK(trace_method, offsetof(struct cgkill_trace, method) == 20);
+ABI_CHECK(trace_reason, offsetof(struct cgkill_trace, reason) == 24);
+ABI_CHECK(trace_result, offsetof(struct cgkill_trace, result) == 28);
+ABI_CHECK(trace_count, offsetof(struct cgkill_trace, count) == 32);
+ABI_CHECK(trace_count2, offsetof(struct cgkill_trace, count2) == 40);
+ABI_CHECK(trace_count3, offsetof(struct cgkill_trace, count3) == 48);
+ABI_CHECK(trace_detail, offsetof(struct cgkill_trace, detail) == 56);
+ABI_CHECK(trace_message, offsetof(struct cgkill_trace, message) == 64);
+ABI_CHECK(trace_sizeof, sizeof(struct cgkill_trace) == CGKILL_TRACE_SIZE_VER0);
+ABI_CHECK(trace_detail_slot, sizeof(((struct cgkill_trace *)0)->detail_slot_) == 8);
+ABI_CHECK(trace_message_slot, sizeof(((struct cgkill_trace *)0)->message_slot_) == 8);
+
+ABI_CHECK(trace_kinds, CGKILL_TRACE_METHOD == 1 && CGKILL_TRACE_FREEZE == 2 &&
+	  CGKILL_TRACE_PASS == 3 && CGKILL_TRACE_THAW == 4 &&
+	  CGKILL_TRACE_RESCAN == 5 && CGKILL_TRACE_ESCALATE == 6 &&
+	  CGKILL_TRACE_WAIT_END == 7 && CGKILL_TRACE_REMOVE == 8 &&
+	  CGKILL_TRACE_MEMORY == 9 && CGKILL_TRACE_VICTIMS == 10 &&
+	  CGKILL_TRACE_DONE == 11);
+ABI_CHECK(trace_r_method, CGKILL_TRACE_R_NONE == 0 && CGKILL_TRACE_R_NATIVE == 1 &&
+	  CGKILL_TRACE_R_NOT_SIGKILL == 2 && CGKILL_TRACE_R_FORCE_FREEZE == 3 &&
+	  CGKILL_TRACE_R_NO_KILL_FILE == 4 && CGKILL_TRACE_R_SELF_INSIDE == 5 &&
+	  CGKILL_TRACE_R_DRY_RUN == 6);
+ABI_CHECK(trace_r_freeze, CGKILL_TRACE_R_FROZE == 10 && CGKILL_TRACE_R_HELD == 11 &&
+	  CGKILL_TRACE_R_OTHER_ROUND == 12 && CGKILL_TRACE_R_UNFROZEN == 13 &&
+	  CGKILL_TRACE_R_NO_FREEZER == 14);
+ABI_CHECK(trace_r_thaw, CGKILL_TRACE_R_THAWED == 20 &&
+	  CGKILL_TRACE_R_FOREIGN_KEPT == 21 && CGKILL_TRACE_R_NOT_OURS == 22 &&
+	  CGKILL_TRACE_R_THAW_FAILED == 23);
+ABI_CHECK(trace_r_pass, CGKILL_TRACE_R_PASS_SIGNAL == 30 &&
+	  CGKILL_TRACE_R_PASS_AGAIN == 31 && CGKILL_TRACE_R_PASS_COUNT == 32 &&
+	  CGKILL_TRACE_R_PASS_VERIFY == 33 && CGKILL_TRACE_R_PASS_PROBE == 34 &&
+	  CGKILL_TRACE_R_PASS_LIST == 35 && CGKILL_TRACE_R_PASS_PENDING == 36);
+ABI_CHECK(trace_r_rescan, CGKILL_TRACE_R_FIRST == 40 && CGKILL_TRACE_R_PROGRESS == 41 &&
+	  CGKILL_TRACE_R_VERIFIED == 42 && CGKILL_TRACE_R_SENT_AGAIN == 43);
+ABI_CHECK(trace_r_end, CGKILL_TRACE_R_EMPTY == 50 && CGKILL_TRACE_R_NO_USERS == 51 &&
+	  CGKILL_TRACE_R_TIMEOUT == 52);
+ABI_CHECK(trace_r_memory, CGKILL_TRACE_R_PINNED == 60 &&
+	  CGKILL_TRACE_R_RELEASED == 61 && CGKILL_TRACE_R_NO_MRELEASE == 62);
 
 /* Fixed widths: no field changes size with the data model. */
 ABI_CHECK(opts_signal_width, sizeof(((struct cgkill_opts *)0)->signal) == 4);

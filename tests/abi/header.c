@@ -24,6 +24,12 @@ static int observer(const struct cgkill_proc *proc, void *userdata)
 	return 0;
 }
 
+static void tracer(const struct cgkill_trace *ev, void *data)
+{
+	if (ev->size >= CGKILL_TRACE_SIZE_VER0 && ev->message)
+		(*(int *)data)++;
+}
+
 #define EXPECT(call, want) do { \
 		long got_ = (long)(call); \
 		if (got_ != (long)(want)) { \
@@ -40,6 +46,8 @@ int main(void)
 	struct cgkill_proc proc;
 	struct cgkill_op *op = NULL;
 	cgkill_observer_fn fn = observer;
+	cgkill_trace_fn tfn = tracer;
+	struct cgkill_trace ev;
 	uint64_t features = 0;
 	int failed = 0;
 
@@ -48,8 +56,18 @@ int main(void)
 	EXPECT(opts.flags, 0);
 	EXPECT(opts.timeout_ms, CGKILL_TIMEOUT_DEFAULT_MS);
 	EXPECT(opts.observer == NULL, 1);
+	EXPECT(opts.trace == NULL && opts.trace_data == NULL, 1);
 	opts.observer = fn;
 	opts.userdata = &seen;
+	memset(&ev, 0, sizeof(ev));
+	ev.size = sizeof(ev);
+	ev.kind = CGKILL_TRACE_METHOD;
+	ev.message = "method native";
+	tfn(&ev, &seen);
+	EXPECT(seen, 1);
+	seen = 0;
+	opts.trace = tfn;
+	opts.trace_data = &seen;
 
 	memset(&rep, 0, sizeof(rep));
 	rep.size = sizeof(rep);
@@ -61,6 +79,7 @@ int main(void)
 	memset(&stage, 0, sizeof(stage));
 	stage.size = sizeof(stage);
 	EXPECT(cgkill_op_get_stage(NULL, 0, &stage), -EINVAL);
+	EXPECT(CGKILL_CHECK_VERSION(1, 2, 0), 1);
 	EXPECT(stage.method, CGKILL_METHOD_NONE);
 	EXPECT(strcmp(cgkill_version(), "") != 0, 1);
 	EXPECT(CGKILL_CHECK_VERSION(1, 0, 0), 1);

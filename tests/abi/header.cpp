@@ -17,6 +17,12 @@ int count_procs(const cgkill_proc *proc, void *userdata)
 	return 0;
 }
 
+void count_steps(const cgkill_trace *ev, void *data)
+{
+	if (ev->message)
+		++*static_cast<int *>(data);
+}
+
 }
 
 int main()
@@ -31,6 +37,8 @@ int main()
 	cgkill_opts_init(&opts);
 	opts.observer = fn;
 	opts.userdata = &seen;
+	opts.trace = count_steps;
+	opts.trace_data = &seen;
 	rep.size = sizeof(rep);
 
 	failed |= opts.size != sizeof(opts) || opts.signal <= 0;
