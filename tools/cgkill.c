@@ -127,6 +127,7 @@ static void help(void)
 	      "                      at once (process_mrelease, Linux 5.15)\n"
 	      "  -p, --pid PID       target the cgroup of process PID\n"
 	      "  -q, --quiet         do not print the line per target\n"
+	      "  -v, --verbose       print each step of the kill and why on stderr\n"
 	      "  -h, --help          print this help and exit\n"
 	      "  -V, --version       print the version and exit\n"
 	      "\n"
@@ -227,6 +228,14 @@ static void free_procs(struct cli *cli)
 	for (size_t i = 0; i < cli->n_procs; i++)
 		free(cli->procs[i].cgroup);
 	cli->n_procs = 0;
+}
+
+/* -v: each step of the engine, as the library words it, on stderr. */
+static void trace(const struct cgkill_trace *ev, void *data)
+{
+	(void)data;
+	fprintf(stderr, "cgkill: %" PRIu64 ".%03" PRIu64 " ms: %s\n",
+		ev->ns / 1000000, ev->ns / 1000 % 1000, ev->message);
 }
 
 /* ---- survivors and victims ------------------------------------------------ */
@@ -927,6 +936,7 @@ int main(int argc, char *argv[])
 		{ "release-memory", no_argument, NULL, OPT_RELEASE_MEMORY },
 		{ "pid", required_argument, NULL, 'p' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 }
@@ -938,7 +948,7 @@ int main(int argc, char *argv[])
 
 	cgkill_opts_init(&cli.opts);
 	opterr = 0;	/* its messages start with argv[0], ours with "cgkill" */
-	while ((c = getopt_long(argc, argv, ":s:t:g:njp:qhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":s:t:g:njp:qvhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			cli.opts.signal = signame_to_number(optarg);
@@ -984,6 +994,9 @@ int main(int argc, char *argv[])
 		case 'q':
 			cli.quiet = true;
 			break;
+		case 'v':
+			cli.opts.trace = trace;
+			break;
 		case 'h':
 			help();
 			return fflush(stdout) || ferror(stdout) ? EXIT_FAILED : EXIT_OK;
@@ -1001,7 +1014,7 @@ int main(int argc, char *argv[])
 			 * given an argument it does not take. */
 			if (!optopt)
 				usage_error("unknown option '%s'", argv[optind - 1]);
-			if (optopt >= 0x100 || strchr("njqhV", optopt))
+			if (optopt >= 0x100 || strchr("njqvhV", optopt))
 				usage_error("option '%s' takes no argument", argv[optind - 1]);
 			usage_error("unknown option '-%c'", optopt);
 		}

@@ -254,6 +254,40 @@ esac
 reap 137 "$f1" "$f2" "$f3"
 empty f
 
+# -- -v: each step on stderr, why included; stdout as without it -----------
+has() {	# has WHAT PATTERN: a line of stderr is PATTERN after the time
+	printf '%s\n' "$err" | grep -q "^cgkill: [0-9]*\.[0-9][0-9][0-9] ms: $2\$" ||
+		fail "$1: no line '$2' in: $err"
+}
+start v; v1=$started
+start v/sub; v2=$started
+run -v --fallback "$P/v"
+expect_rc 0 "-v --fallback"
+case $out in
+"$P/v: SIGKILL by freeze (2 signalled): empty in "*) ;;
+*) fail "-v --fallback: line: $out" ;;
+esac
+has "-v --fallback" "method freeze: SIGKILL, CGKILL_FORCE_FREEZE"
+has "-v --fallback" "froze the target for the round"
+has "-v --fallback" "pass signal SIGKILL: 2 groups, 2 listed, 2 newly signalled"
+has "-v --fallback" "pass signal SIGKILL: 2 groups, [0-2] listed, 0 newly signalled"
+has "-v --fallback" "thawed after 2 passes, 2 signalled"
+has "-v --fallback" "wait ended: populated 0"
+printf '%s\n' "$err" | tail -n 1 | grep -q ' ms: done: no user process left after ' ||
+	fail "-v --fallback: the last line is not the end: $err"
+reap 137 "$v1" "$v2"
+start v; v1=$started
+run -v "$P/v"
+expect_rc 0 "-v, native"
+has "-v" "method native: SIGKILL and cgroup.kill is there"
+has "-v" "wait ended: populated 0"
+reap 137 "$v1"
+start v; v1=$started
+run "$P/v"
+expect_rc 0 "without -v"
+[ -z "$err" ] || fail "without -v, stderr: $err"
+reap 137 "$v1"
+
 # -- --dry-run lists exactly ours and signals none -------------------------
 start n; n1=$started
 start n; n2=$started
