@@ -8,7 +8,7 @@
 
 #include "cgkill-private.h"
 
-ssize_t cg_read(int dirfd, const char *name, char *buf, size_t size)
+ssize_t cgfile_read(int dirfd, const char *name, char *buf, size_t size)
 {
 	ssize_t n;
 	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
@@ -17,7 +17,7 @@ ssize_t cg_read(int dirfd, const char *name, char *buf, size_t size)
 		return -errno;
 	do
 		n = read(fd, buf, size - 1);
-	while (n < 0 && again(errno));
+	while (n < 0 && cgk_again(errno));
 	if (n < 0)
 		n = -errno;
 	else
@@ -26,7 +26,7 @@ ssize_t cg_read(int dirfd, const char *name, char *buf, size_t size)
 	return n;
 }
 
-ssize_t fd_read_all(int fd, char **buf, size_t *cap)
+ssize_t cgfile_fd_read_all(int fd, char **buf, size_t *cap)
 {
 	size_t len = 0;
 
@@ -46,7 +46,7 @@ ssize_t fd_read_all(int fd, char **buf, size_t *cap)
 		}
 		n = read(fd, *buf + len, *cap - len - 1);
 		if (n < 0) {
-			if (again(errno))
+			if (cgk_again(errno))
 				continue;
 			return -errno;
 		}
@@ -58,19 +58,19 @@ ssize_t fd_read_all(int fd, char **buf, size_t *cap)
 	return (ssize_t)len;
 }
 
-ssize_t cg_read_all(int dirfd, const char *name, char **buf, size_t *cap)
+ssize_t cgfile_read_all(int dirfd, const char *name, char **buf, size_t *cap)
 {
 	ssize_t n;
 	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 
 	if (fd < 0)
 		return -errno;
-	n = fd_read_all(fd, buf, cap);
+	n = cgfile_fd_read_all(fd, buf, cap);
 	close(fd);
 	return n;
 }
 
-int cg_write(int dirfd, const char *name, const char *val)
+int cgfile_write(int dirfd, const char *name, const char *val)
 {
 	size_t len = strlen(val);
 	ssize_t n;
@@ -80,7 +80,7 @@ int cg_write(int dirfd, const char *name, const char *val)
 		return -errno;
 	do
 		n = write(fd, val, len);
-	while (n < 0 && again(errno));
+	while (n < 0 && cgk_again(errno));
 	if (n < 0)
 		r = -errno;
 	else if ((size_t)n != len)
@@ -89,14 +89,14 @@ int cg_write(int dirfd, const char *name, const char *val)
 	return r;
 }
 
-int events_read(int evfd, int *populated, int *frozen)
+int cgfile_read_events(int evfd, int *populated, int *frozen)
 {
 	char buf[256];
 	ssize_t n;
 
 	do
 		n = pread(evfd, buf, sizeof(buf) - 1, 0);
-	while (n < 0 && again(errno));
+	while (n < 0 && cgk_again(errno));
 	if (n < 0) {
 		/* Removed by someone else once empty (a service manager
 		 * does that): nothing can be in it any more. */

@@ -1,5 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* What the files of lib/ share; nothing here is part of the ABI. */
+/*
+ * What the files of lib/ share; nothing here is part of the ABI.  One
+ * banner per file, naming it; what a file shares is named after it
+ * (walk.c: walk_subtree()), which lib/check-names.sh checks, and the few
+ * inline helpers of this header start with cgk_.
+ */
 #ifndef CGKILL_PRIVATE_H
 #define CGKILL_PRIVATE_H
 
@@ -25,7 +30,7 @@ struct pidvec {
 	pid_t *v;
 	size_t n, cap;
 };
-void pidvec_free(struct pidvec *pv);
+void parse_pidvec_free(struct pidvec *pv);
 /* Append the pids of a cgroup.procs buffer; -EINVAL on malformed text. */
 int parse_procs(const char *buf, size_t len, struct pidvec *out);
 /* "populated N" and "frozen N" of cgroup.events; -1 where absent. */
@@ -60,19 +65,19 @@ int parse_type(const char *buf, size_t len, enum cg_type *type);
 /* "0" or "1" followed by optional newline. */
 int parse_bool(const char *buf, size_t len, int *val);
 /* Is path below (or equal to) the cgroup path base? */
-int cgpath_within(const char *path, const char *base);
+int parse_cgpath_within(const char *path, const char *base);
 
 /* ---- cgfile.c: reading and writing cgroupfs files at a dirfd ------------- */
 
 /* Read a small file into buf (NUL-terminated); returns its length. Also
  * for procfs, with dirfd AT_FDCWD. */
-ssize_t cg_read(int dirfd, const char *name, char *buf, size_t size);
+ssize_t cgfile_read(int dirfd, const char *name, char *buf, size_t size);
 /* Read a file of any size into *buf, growing it; returns its length. */
-ssize_t cg_read_all(int dirfd, const char *name, char **buf, size_t *cap);
-ssize_t fd_read_all(int fd, char **buf, size_t *cap);
-int cg_write(int dirfd, const char *name, const char *val);
+ssize_t cgfile_read_all(int dirfd, const char *name, char **buf, size_t *cap);
+ssize_t cgfile_fd_read_all(int fd, char **buf, size_t *cap);
+int cgfile_write(int dirfd, const char *name, const char *val);
 /* pread at offset 0: cgroup.events must be re-read on every event. */
-int events_read(int evfd, int *populated, int *frozen);
+int cgfile_read_events(int evfd, int *populated, int *frozen);
 
 /* ---- mount.c: the cgroup2 mount and the caller's own group -------------- */
 
@@ -80,14 +85,14 @@ struct cg_mount {
 	char *target;	/* where it is mounted */
 	char *root;	/* the group at its root, as a cgroup path */
 };
-void cg_mount_free(struct cg_mount *m);
+void mount_free(struct cg_mount *m);
 /* The cgroup2 mount (first in mountinfo) used to resolve cgroup paths. */
-int cg_mount_first(struct cg_mount *m);
+int mount_first(struct cg_mount *m);
 /* The mount of the directory fd (whose path is fspath), and whether fd is
  * its root. */
-int cg_mount_of_fd(int fd, const char *fspath, struct cg_mount *m, int *is_root);
+int mount_of_fd(int fd, const char *fspath, struct cg_mount *m, int *is_root);
 /* The caller's cgroup v2 path from /proc/self/cgroup (malloc'd). */
-int cg_self_path(char **path);
+int mount_self_path(char **path);
 
 /* ---- target.c: validating a target -------------------------------------- */
 
@@ -96,14 +101,14 @@ struct cg_target {
 	char *cgpath;	/* as /proc/PID/cgroup would print it */
 	int has_self;	/* the caller is inside (CGKILL_ALLOW_SELF) */
 };
-void cg_target_free(struct cg_target *t);
+void target_free(struct cg_target *t);
 /* cgkill_open() with unfiltered errors. */
-int cg_open(const char *path, unsigned int flags);
+int target_open(const char *path, unsigned int flags);
 /* Check dirfd is a cgroup2 directory and apply the guard rails. */
-int cg_target_check(int dirfd, uint64_t flags, struct cg_target *t);
+int target_check(int dirfd, uint64_t flags, struct cg_target *t);
 /* Has the group at dirfd been removed?  Asked of the kernel, never read
  * from the text of a link.  1: removed; 0: there; or -errno. */
-int cg_removed(int dirfd);
+int target_removed(int dirfd);
 
 /* ---- idset.c: open-addressing hash of 64-bit keys ------------------------ */
 
@@ -133,7 +138,7 @@ typedef int (*walk_fn)(struct cg_group *g, void *data);
  * vanish during the walk are skipped. frozen: the target counts as
  * own_frozen. Returns the number visited. Neither the stack nor the fds
  * it uses grow with the depth (the heap does). */
-int cg_walk(int dirfd, int want_freeze, int frozen, walk_fn fn, void *data);
+int walk_subtree(int dirfd, int want_freeze, int frozen, walk_fn fn, void *data);
 /* Called with the parent's fd and the name of each descendant of the
  * target once everything below it was visited and left. */
 typedef int (*walk_leave_fn)(int parentfd, const char *name, void *data);
@@ -144,11 +149,11 @@ struct walk_spec {
 	int want_freeze;
 	int frozen;
 };
-/* cg_walk() with a leave hook; an error of a hook ends the walk with it. */
-int cg_walk_spec(int dirfd, const struct walk_spec *s);
+/* walk_subtree() with a leave hook; an error of a hook ends the walk with it. */
+int walk_subtree_spec(int dirfd, const struct walk_spec *s);
 /* The names of the child directories of fd, NUL-separated (malloc'd, NULL
  * when there are none); a directory removed under us has none. */
-int cg_list_children(int fd, char **names, size_t *len);
+int walk_list_children(int fd, char **names, size_t *len);
 
 /* ---- signal.c: signalling one verified process --------------------------- */
 /* Pin a process with a pidfd, classify it, and only then act on it through
@@ -170,36 +175,36 @@ struct sig_ctx {
 };
 /* A pidfd of pid, or -ESRCH when it is gone (or no longer leads its
  * thread group), or -errno. */
-int sig_pin(pid_t pid);
+int signal_pin(pid_t pid);
 /* What the process pinned by pidfd is now: SIG_GONE once it exited.
  * want_dying: SIG_DYING for one already being killed (costs a /proc read
  * on the PIDFD_GET_INFO route).  PIDFD_GET_INFO where the kernel has it,
  * else /proc; /proc/PID/stat is read at most once. */
-int sig_classify(struct sig_ctx *c, int pidfd, pid_t pid, int want_dying,
+int signal_classify(struct sig_ctx *c, int pidfd, pid_t pid, int want_dying,
 		 enum sig_class *cls);
 /* Send sig (0: only ask, -EPERM when the caller may not signal it), then
  * extra (0: none); -ESRCH once it is gone. */
-int sig_send(int pidfd, pid_t pid, int sig, int extra);
+int signal_send(int pidfd, pid_t pid, int sig, int extra);
 /* After a send, for a process in a frozen group: does it sit on the signal
  * until a thaw (1), or did the signal end it at once, the kernel's shortcut
  * for fatal signals, or is it gone (0)?  Or -errno. */
-int sig_pending(int pidfd, pid_t pid);
+int signal_pending(int pidfd, pid_t pid);
 /* Is the process that has the number pid now a kernel thread?  1, 0 (a
  * user process: the number was reused), or -ESRCH when nobody has it. */
-int sig_still_kthread(pid_t pid);
+int signal_still_kthread(pid_t pid);
 /* A pidfd of pid (a /proc/PID directory fd before Linux 5.3); -EINVAL
  * when pid names a thread that leads no thread group, whatever the
  * kernel's word for it. */
-int cgk_pidfd_open(pid_t pid);
+int signal_pidfd_open(pid_t pid);
 /* pidfd_send_signal(); kill() after a liveness check before Linux 5.1. */
-int cgk_pidfd_signal(int pidfd, pid_t pid, int sig);
+int signal_pidfd_send(int pidfd, pid_t pid, int sig);
 /* The cgroup path of the process pinned by pidfd, from /proc/PID/cgroup,
  * checked alive after the read so the file was its own; -ESRCH if gone. */
-int cgk_pidfd_cgroup(int pidfd, pid_t pid, char *path, size_t size);
+int signal_pidfd_cgroup(int pidfd, pid_t pid, char *path, size_t size);
 /* 1 and the cgroup id and parent; 0 without PIDFD_GET_INFO; or -errno. */
-int cgk_pidfd_info(int pidfd, uint64_t *cgroupid, pid_t *ppid);
+int signal_pidfd_info(int pidfd, uint64_t *cgroupid, pid_t *ppid);
 
-/* ---- freeze.c ------------------------------------------------------------ */
+/* ---- freeze.c: the freezer around a signalling round --------------------- */
 struct freeze {
 	int froze;	/* we wrote 1: ours to thaw */
 	int held;	/* frozen before us, on purpose (not by a round of
@@ -224,24 +229,24 @@ void freeze_retire(struct freeze *fz, int *slot);
  * rather than a round of a libcgkill call in progress. */
 int freeze_own(int fd, int *frozen, int *held);
 
-/* ---- remove.c -------------------------------------------------------- */
-/* rmdir every group below dirfd, leaves first, with cg_walk_spec()'s
+/* ---- remove.c: rmdir of an emptied subtree, leaves first ----------------- */
+/* rmdir every group below dirfd, leaves first, with walk_subtree_spec()'s
  * bounds; -EBUSY while populated. */
-int cg_remove_children(int dirfd);
+int remove_children(int dirfd);
 
 /* ---- opts.c: structures that grow ---------------------------------------- */
 /* -EINVAL below the first version's size, -E2BIG above the cap. */
-int cgk_size_check(uint32_t size, size_t ver0);
+int opts_size_check(uint32_t size, size_t ver0);
 /* Copy a caller's struct of @size into ours of @known bytes: its unknown
  * tail must be zero (-E2BIG), what it lacks is zeroed. */
-int cgk_struct_load(void *dst, size_t known, const void *src, uint32_t size,
+int opts_struct_load(void *dst, size_t known, const void *src, uint32_t size,
 		    size_t ver0);
 /* Give a caller's struct of @size the fields it has, zero the rest. */
-void cgk_struct_store(void *dst, uint32_t size, const void *src, size_t known);
+void opts_struct_store(void *dst, uint32_t size, const void *src, size_t known);
 int opts_load(const struct cgkill_opts *in, struct cgkill_opts *out);
 /* NULL is fine (no report wanted). */
-int report_check(const struct cgkill_report *r);
-void report_store(struct cgkill_report *dst, const struct cgkill_report *src);
+int opts_report_check(const struct cgkill_report *r);
+void opts_report_store(struct cgkill_report *dst, const struct cgkill_report *src);
 
 /* ---- errors.c: the closed set of errors of each public call -------------- */
 enum cgk_call {
@@ -263,9 +268,9 @@ enum cgk_call {
 	CGK_CALL_COUNT,
 };
 /* r unchanged when in the call's set (or not an error), else -EIO. */
-int cgk_error(enum cgk_call call, int r);
+int errors_filter(enum cgk_call call, int r);
 /* The call's errors, 0-terminated, and its name; NULL past the last. */
-const int *cgk_call_errors(enum cgk_call call, const char **name);
+const int *errors_of_call(enum cgk_call call, const char **name);
 
 /* ---- op.c, kill.c: the operation behind every kill call ------------------ */
 /* Inside it: the engine (engine.c) and its passes (pass.c), op-private.h. */
@@ -275,7 +280,7 @@ int op_start(int dirfd, const struct cgkill_opts *opts, struct cgkill_op **ret,
 	     int *by_observer);
 int op_process(struct cgkill_op *op, struct cgkill_report *report);
 /* cs: the caller's cancellation state, let in only while poll() sleeps. */
-int op_wait(struct cgkill_op *op, struct cgkill_report *report, int cs);
+int kill_wait(struct cgkill_op *op, struct cgkill_report *report, int cs);
 /* End an unfinished operation with err, as a failure during the wait. */
 int op_abort(struct cgkill_op *op, int err, struct cgkill_report *report);
 int op_by_observer(const struct cgkill_op *op);
@@ -309,7 +314,7 @@ static inline void cgk_cancel_restore(int old)
 }
 
 /* cgroupfs and procfs fds are blocking: EINTR and EAGAIN mean "again". */
-static inline int again(int err)
+static inline int cgk_again(int err)
 {
 	return err == EINTR || err == EAGAIN;
 }
@@ -354,9 +359,9 @@ struct surv_status {
 	unsigned long threads;
 	uint64_t pending, blocked, ignored, caught;	/* bit sig - 1 */
 };
-int surv_parse_status(const char *buf, size_t len, struct surv_status *st);
+int survivors_parse_status(const char *buf, size_t len, struct surv_status *st);
 /* comm (NUL-terminated, at most 15 bytes) and state of /proc/PID/stat. */
-int surv_parse_stat(const char *buf, size_t len, char comm[16], char *state);
+int survivors_parse_stat(const char *buf, size_t len, char comm[16], char *state);
 
 struct victims;
 int victims_new(struct victims **v, uint32_t max);
@@ -373,7 +378,7 @@ struct vic_pin {
 /* Read what a victim record wants of pidfd (pid) before it is signalled,
  * whether it is a process v recorded already and, if ask_exited, whether
  * it has exited. */
-void vic_pin_read(struct victims *v, struct vic_pin *pin, int pidfd, pid_t pid,
+void victims_pin_read(struct victims *v, struct vic_pin *pin, int pidfd, pid_t pid,
 		  int ask_exited);
 /* Record that this call sent sig to pid, pinned by pin (its pidfd is
  * taken, kept or closed, and pin->pidfd set to -1 on every path).
@@ -412,37 +417,39 @@ struct mrel_ctx {
 	int (*sent)(void *arg, pid_t pid, const char *rel);
 	void *arg;
 };
-int mrel_new(struct mrel **m, const struct mrel_ctx *c);
-void mrel_free(struct mrel *m);
+int mrelease_new(struct mrel **m, const struct mrel_ctx *c);
+void mrelease_free(struct mrel *m);
 /* Before the kill of a SIGKILL stage: pin every user process of the
  * subtree, read its RSS (largest first) and the target's memory.current,
  * and decide whether to kill-and-reap.  Never fails the kill: what cannot
  * be pinned is not reaped. */
-void mrel_pin(struct mrel *m);
+void mrelease_pin(struct mrel *m);
 /* Kill-and-reap the largest, one at a time, before the kernel's kill
  * (only when the CPUs are busy); an error is the observer's. */
-int mrel_pairs(struct mrel *m);
+int mrelease_pairs(struct mrel *m);
 /* The fallback's round sent SIGKILL to pid: reaped at once if pairing. */
-void mrel_signalled(struct mrel *m, pid_t pid);
+void mrelease_signalled(struct mrel *m, pid_t pid);
 /* After the kill: reap until @until; 1 while some are left.  The engine
  * gives it this much of each call (one reap cannot be split). */
 #define MREL_SLICE_NS 10000000ULL
-int mrel_slice(struct mrel *m, uint64_t until);
-int mrel_pending(const struct mrel *m);
+int mrelease_slice(struct mrel *m, uint64_t until);
+int mrelease_pending(const struct mrel *m);
 /* For the trace: the last pin and what was reaped since. */
-struct mrel_stats {
+struct mrelease_stats {
 	uint64_t pinned;	/* processes */
 	uint64_t rss;		/* their RSS, bytes */
 	uint64_t reaped;	/* process_mrelease() done */
 	int pairing;		/* killed and reaped one by one first */
 };
-void mrel_stats(const struct mrel *m, struct mrel_stats *st);
+void mrelease_stats(const struct mrel *m, struct mrelease_stats *st);
 /* memory_released_*, CGKILL_REPORT_NO_MRELEASE; @empty: the subtree
  * emptied, so what is left to reap is gone. */
-void mrel_report(struct mrel *m, int empty, uint64_t t0,
+void mrelease_report(struct mrel *m, int empty, uint64_t t0,
 		 struct cgkill_report *rep);
 
-/* ---- engine.c: time ------------------------------------------------------ */
-uint64_t now_ns(void);
+/* ---- time.c: the clocks -------------------------------------------------- */
+uint64_t time_now_ns(void);
+/* The calling thread's CPU time. */
+uint64_t time_thread_cpu_ns(void);
 
 #endif

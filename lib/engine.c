@@ -57,26 +57,6 @@ enum op_event {
 static int transition(struct cgkill_op *op, enum op_event ev, int result);
 static int remove_step(struct cgkill_op *op);
 
-static uint64_t clock_ns(clockid_t id)
-{
-	struct timespec ts;
-
-	clock_gettime(id, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
-uint64_t now_ns(void)
-{
-	return clock_ns(CLOCK_MONOTONIC);
-}
-
-/* The calling thread's CPU time: what a rescan cost the machine, whatever
- * the load (wall time would count the time we were preempted). */
-uint64_t thread_cpu_ns(void)
-{
-	return clock_ns(CLOCK_THREAD_CPUTIME_ID);
-}
-
 /* CGKILL_VICTIMS: the kernel's kill with every process pinned before it
  * (victims.c); the observer sees each. */
 static int observe_victim(void *arg, pid_t pid, int sig, const char *rel)
@@ -94,7 +74,7 @@ static int native_victims(struct cgkill_op *op)
 	int r = victims_native(op->vic, &n);
 
 	if (n.froze)
-		op->peek_until = now_ns() + NOTIFY_QUIET_NS;
+		op->peek_until = time_now_ns() + NOTIFY_QUIET_NS;
 	if (TRACING(op)) {
 		struct cgkill_trace ev = {
 			.kind = CGKILL_TRACE_VICTIMS, .method = CGKILL_METHOD_NATIVE,
@@ -102,7 +82,7 @@ static int native_victims(struct cgkill_op *op)
 			.result = r < 0 ? r : 0, .count = n.pinned,
 		};
 
-		op_trace(op, &ev, "victims: %zu processes pinned before cgroup.kill%s",
+		trace_event(op, &ev, "victims: %zu processes pinned before cgroup.kill%s",
 			 n.pinned, n.froze ? ", the target frozen meanwhile" : "");
 	}
 	if (r == VIC_SELF) {	/* found inside: never the kernel's kill */
@@ -151,7 +131,7 @@ static uint64_t next_wakeup(const struct cgkill_op *op, uint64_t now)
 	at = op->next_scan < op->deadline ? op->next_scan : op->deadline;
 	if (now < op->peek_until && now + PEEK_NS < at)
 		at = now + PEEK_NS;
-	if (op->mr && mrel_pending(op->mr))
+	if (op->mr && mrelease_pending(op->mr))
 		at = now;	/* the next slice of reaping: at once */
 	return at;
 }
@@ -190,20 +170,20 @@ static void end_lists(struct cgkill_op *op, int result)
 
 static void trace_released(struct cgkill_op *op)
 {
-	struct mrel_stats ms;
+	struct mrelease_stats ms;
 	struct cgkill_trace ev = { .kind = CGKILL_TRACE_MEMORY };
 
-	mrel_stats(op->mr, &ms);
+	mrelease_stats(op->mr, &ms);
 	if (op->rep.flags & CGKILL_REPORT_NO_MRELEASE) {
 		ev.reason = CGKILL_TRACE_R_NO_MRELEASE;
-		op_trace(op, &ev, "memory: no process_mrelease here: the victims "
+		trace_event(op, &ev, "memory: no process_mrelease here: the victims "
 			 "free their memory themselves");
 		return;
 	}
 	ev.reason = CGKILL_TRACE_R_RELEASED;
 	ev.count = ms.reaped;
 	ev.count2 = op->rep.memory_released_bytes;
-	op_trace(op, &ev, "memory: %" PRIu64 " victims reaped, %" PRIu64
+	trace_event(op, &ev, "memory: %" PRIu64 " victims reaped, %" PRIu64
 		 " bytes back %" PRIu64 ".%03" PRIu64 " ms after the start", ms.reaped,
 		 ev.count2, op->rep.memory_released_ns / 1000000,
 		 op->rep.memory_released_ns / 1000 % 1000);
@@ -226,7 +206,7 @@ static void trace_done(struct cgkill_op *op, int result)
 		snprintf(what, sizeof(what), "LEFT FROZEN");
 	else
 		snprintf(what, sizeof(what), "failed, error %d", -result);
-	op_trace(op, &ev, "done: %s after %" PRIu64 ".%03" PRIu64 " ms; %" PRIu64
+	trace_event(op, &ev, "done: %s after %" PRIu64 ".%03" PRIu64 " ms; %" PRIu64
 		 " signalled by pidfd, %" PRIu64 " passes", what,
 		 op->rep.elapsed_ns / 1000000, op->rep.elapsed_ns / 1000 % 1000,
 		 op->rep.signaled, op->rep.passes);
@@ -244,7 +224,7 @@ static int finish(struct cgkill_op *op, int result)
 	}
 	end_lists(op, result);
 	if (op->mr) {
-		mrel_report(op->mr, !op->populated, op->t0, &op->rep);
+		mrelease_report(op->mr, !op->populated, op->t0, &op->rep);
 		if (TRACING(op))
 			trace_released(op);
 	}
@@ -255,7 +235,7 @@ static int finish(struct cgkill_op *op, int result)
 		op->rep.flags |= CGKILL_REPORT_NO_USERS;
 	if (result == CGKILL_TIMEOUT)
 		op->rep.flags |= CGKILL_REPORT_TIMED_OUT;
-	now = now_ns();
+	now = time_now_ns();
 	op->rep.elapsed_ns = now - op->t0;
 	if (TRACING(op))
 		trace_done(op, result);
@@ -266,7 +246,7 @@ static int check_type(int dirfd)
 {
 	char b[64];
 	enum cg_type type;
-	ssize_t n = cg_read(dirfd, "cgroup.type", b, sizeof(b));
+	ssize_t n = cgfile_read(dirfd, "cgroup.type", b, sizeof(b));
 
 	if (n < 0)
 		return (int)n;
@@ -291,7 +271,7 @@ static uint64_t first_gap(struct cgkill_op *op)
 	if (!cost) {
 		unsigned long long d = 0;
 		char b[1024];
-		ssize_t n = cg_read(op->tfd, "cgroup.stat", b, sizeof(b));
+		ssize_t n = cgfile_read(op->tfd, "cgroup.stat", b, sizeof(b));
 
 		if (n <= 0 || parse_keyed(b, (size_t)n, "nr_descendants", &d) < 0 ||
 		    d > SCAN_MAX_NS / SCAN_GROUP_NS)
@@ -304,16 +284,16 @@ static uint64_t first_gap(struct cgkill_op *op)
 
 static void trace_pinned(struct cgkill_op *op)
 {
-	struct mrel_stats ms;
+	struct mrelease_stats ms;
 	struct cgkill_trace ev = {
 		.kind = CGKILL_TRACE_MEMORY, .reason = CGKILL_TRACE_R_PINNED,
 	};
 
-	mrel_stats(op->mr, &ms);
+	mrelease_stats(op->mr, &ms);
 	ev.count = ms.pinned;
 	ev.count2 = ms.rss;
 	ev.count3 = ms.pairing;
-	op_trace(op, &ev, "memory: %" PRIu64 " processes pinned, %" PRIu64
+	trace_event(op, &ev, "memory: %" PRIu64 " processes pinned, %" PRIu64
 		 " bytes of RSS%s", ev.count, ev.count2, ms.pairing ?
 		 "; the CPUs are busy: the largest killed and reaped one by one first" :
 		 "");
@@ -340,21 +320,21 @@ static void trace_method(struct cgkill_op *op, uint32_t method, uint32_t reason)
 
 	switch (reason) {
 	case CGKILL_TRACE_R_NATIVE:
-		op_trace(op, &ev, "method native: %s and cgroup.kill is there", sig);
+		trace_event(op, &ev, "method native: %s and cgroup.kill is there", sig);
 		break;
 	case CGKILL_TRACE_R_NOT_SIGKILL:
-		op_trace(op, &ev, "method freeze: %s is not SIGKILL, the only "
+		trace_event(op, &ev, "method freeze: %s is not SIGKILL, the only "
 			 "signal of cgroup.kill", sig);
 		break;
 	case CGKILL_TRACE_R_FORCE_FREEZE:
-		op_trace(op, &ev, "method freeze: %s, CGKILL_FORCE_FREEZE", sig);
+		trace_event(op, &ev, "method freeze: %s, CGKILL_FORCE_FREEZE", sig);
 		break;
 	case CGKILL_TRACE_R_SELF_INSIDE:
-		op_trace(op, &ev, "method freeze, unfrozen: %s, the caller is "
+		trace_event(op, &ev, "method freeze, unfrozen: %s, the caller is "
 			 "inside (CGKILL_ALLOW_SELF)", sig);
 		break;
 	default:
-		op_trace(op, &ev, "method freeze: %s, no cgroup.kill here "
+		trace_event(op, &ev, "method freeze: %s, no cgroup.kill here "
 			 "(Linux < 5.14)", sig);
 		break;
 	}
@@ -372,12 +352,12 @@ static int stage_signal(struct cgkill_op *op, int idx, int sig)
 	op->rep.last_signal = sig;
 	st->size = sizeof(*st);
 	st->signal = sig;
-	st->started_ns = now_ns() - op->t0;
+	st->started_ns = time_now_ns() - op->t0;
 	for (size_t i = 0; i < op->procs.cap; i++)
 		op->procs.vals[i] &= ~P_SIGNALED;
 
 	if (sig == SIGKILL && op->mr) {
-		mrel_pin(op->mr);	/* CGKILL_RELEASE_MEMORY */
+		mrelease_pin(op->mr);	/* CGKILL_RELEASE_MEMORY */
 		if (TRACING(op))
 			trace_pinned(op);
 	}
@@ -386,14 +366,14 @@ static int stage_signal(struct cgkill_op *op, int idx, int sig)
 	    !op->native_missing) {
 		r = pass_self_check(op);
 		if (r == 0 && op->mr && !op->t.has_self)
-			r = mrel_pairs(op->mr);
+			r = mrelease_pairs(op->mr);
 		if (r < 0)
 			return r;
 		if (TRACING(op) && !op->t.has_self)
 			trace_method(op, CGKILL_METHOD_NATIVE, CGKILL_TRACE_R_NATIVE);
 		/* The kernel's kill spares nobody: not with the caller inside. */
 		r = op->t.has_self ? -ENOENT : op->vic ? native_victims(op) :
-		    cg_write(op->tfd, "cgroup.kill", "1");
+		    cgfile_write(op->tfd, "cgroup.kill", "1");
 		if (r == CGKILL_LEFT_FROZEN) {
 			op->rep.last_method = CGKILL_METHOD_NATIVE;
 			return r;
@@ -413,7 +393,7 @@ static int stage_signal(struct cgkill_op *op, int idx, int sig)
 		r = check_type(op->tfd);
 		if (r < 0)
 			return r;
-		r = signal_frozen(op, sig);
+		r = pass_frozen_round(op, sig);
 		if (r < 0 || r == CGKILL_LEFT_FROZEN)
 			return r;
 	}
@@ -432,19 +412,19 @@ static void trace_rescan(struct cgkill_op *op, uint32_t why, uint64_t listed,
 
 	switch (why) {
 	case CGKILL_TRACE_R_FIRST:
-		op_trace(op, &ev, "rescan: %" PRIu64 " listed: waiting on", listed);
+		trace_event(op, &ev, "rescan: %" PRIu64 " listed: waiting on", listed);
 		break;
 	case CGKILL_TRACE_R_PROGRESS:
-		op_trace(op, &ev, "rescan: %" PRIu64 " listed, %" PRIu64
+		trace_event(op, &ev, "rescan: %" PRIu64 " listed, %" PRIu64
 			 " before: fewer, waiting on", listed, ev.count3);
 		break;
 	case CGKILL_TRACE_R_VERIFIED:
-		op_trace(op, &ev, "rescan: %" PRIu64 " listed, %" PRIu64
+		trace_event(op, &ev, "rescan: %" PRIu64 " listed, %" PRIu64
 			 " before: no fewer, %" PRIu64 " verified user processes "
 			 "left, waiting on", listed, ev.count3, ps->listed_users);
 		break;
 	default:
-		op_trace(op, &ev, "rescan: %" PRIu64 " listed, %" PRIu64
+		trace_event(op, &ev, "rescan: %" PRIu64 " listed, %" PRIu64
 			 " before: no fewer after SIGKILL, %" PRIu64
 			 " signalled again", listed, ev.count3, ps->newly);
 		break;
@@ -462,7 +442,7 @@ static int rescan(struct cgkill_op *op, int *only_kthreads)
 	int r;
 
 	*only_kthreads = 0;
-	r = run_pass(op, PASS_OBSERVE, 0, &ps);
+	r = pass_run(op, PASS_OBSERVE, 0, &ps);
 	if (r < 0)
 		return r;
 	listed = ps.listed_users;
@@ -471,7 +451,7 @@ static int rescan(struct cgkill_op *op, int *only_kthreads)
 	} else if ((long)ps.listed_users >= op->prev_users) {
 		why = op->state == ST_WAITING_AFTER_KILL ? CGKILL_TRACE_R_SENT_AGAIN :
 		      CGKILL_TRACE_R_VERIFIED;
-		r = run_pass(op, op->state == ST_WAITING_AFTER_KILL ? PASS_ALL :
+		r = pass_run(op, op->state == ST_WAITING_AFTER_KILL ? PASS_ALL :
 			     PASS_CLASSIFY, sig, &ps);
 		if (r < 0)
 			return r;
@@ -490,23 +470,23 @@ static int wait_step(struct cgkill_op *op)
 	uint64_t now;
 
 	/* CGKILL_RELEASE_MEMORY: memory first, a bounded slice per call. */
-	if (op->mr && mrel_pending(op->mr))
-		mrel_slice(op->mr, now_ns() + MREL_SLICE_NS);
-	r = events_read(op->evfd, &op->populated, NULL);
+	if (op->mr && mrelease_pending(op->mr))
+		mrelease_slice(op->mr, time_now_ns() + MREL_SLICE_NS);
+	r = cgfile_read_events(op->evfd, &op->populated, NULL);
 	if (r < 0)
 		return r;
 	if (!op->populated)
 		return transition(op, EV_NO_USERS, 0);
-	now = now_ns();
+	now = time_now_ns();
 	if (now >= op->next_scan) {
-		uint64_t cost = thread_cpu_ns();
+		uint64_t cost = time_thread_cpu_ns();
 
 		r = rescan(op, &only_kthreads);
-		cost = thread_cpu_ns() - cost;
+		cost = time_thread_cpu_ns() - cost;
 		if (r < 0)
 			return r;
 		/* Re-read: the last process may have gone during the scan. */
-		r = events_read(op->evfd, &op->populated, NULL);
+		r = cgfile_read_events(op->evfd, &op->populated, NULL);
 		if (r < 0)
 			return r;
 		/* Populated, yet no user process listed: kernel threads, or
@@ -514,7 +494,7 @@ static int wait_step(struct cgkill_op *op)
 		if (!op->populated ||
 		    (only_kthreads && (op->rep.kernel_threads || op->self_seen)))
 			return transition(op, EV_NO_USERS, 0);
-		now = now_ns();
+		now = time_now_ns();
 		op->gap = op->gap * 2 > SCAN_MAX_NS ? SCAN_MAX_NS : op->gap * 2;
 		op->next_scan = now + (op->gap > cost * SCAN_COST_FACTOR ?
 				       op->gap : cost * SCAN_COST_FACTOR);
@@ -542,13 +522,13 @@ static int rmdir_target(struct cgkill_op *op)
  * beside it. */
 static int remove_step(struct cgkill_op *op)
 {
-	uint64_t now = now_ns();
+	uint64_t now = time_now_ns();
 	int r;
 
 	if (now < op->remove_next)	/* the caller came back early */
 		return schedule(op, now);
 	op->remove_tries++;
-	r = cg_remove_children(op->tfd);
+	r = remove_children(op->tfd);
 	if (r == 0)
 		r = rmdir_target(op);
 	if (r == -EBUSY && now < op->remove_until) {
@@ -566,10 +546,10 @@ static int remove_step(struct cgkill_op *op)
 		};
 
 		if (r < 0)
-			op_trace(op, &ev, "removal failed after %u tries: error %d",
+			trace_event(op, &ev, "removal failed after %u tries: error %d",
 				 op->remove_tries, -r);
 		else
-			op_trace(op, &ev, "removal: the subtree removed after %u tries",
+			trace_event(op, &ev, "removal: the subtree removed after %u tries",
 				 op->remove_tries);
 	}
 	return transition(op, EV_END, r < 0 ? r : CGKILL_DONE);
@@ -586,13 +566,13 @@ static int dry_run(struct cgkill_op *op)
 			.kind = CGKILL_TRACE_METHOD, .reason = CGKILL_TRACE_R_DRY_RUN,
 		};
 
-		op_trace(op, &ev, "dry run: %s would be sent, nothing is",
+		trace_event(op, &ev, "dry run: %s would be sent, nothing is",
 			 trace_signame(op, op->o.signal));
 	}
 	if (r == 0)
-		r = run_pass(op, PASS_OBSERVE, 0, &ps);
+		r = pass_run(op, PASS_OBSERVE, 0, &ps);
 	if (r == 0)
-		r = run_pass(op, PASS_LIST, 0, &ps);
+		r = pass_run(op, PASS_LIST, 0, &ps);
 	if (r < 0)
 		return r;
 	op->rep.last_method = CGKILL_METHOD_NONE;
@@ -609,11 +589,11 @@ static void trace_wait_end(struct cgkill_op *op, uint32_t why)
 	};
 
 	if (why == CGKILL_TRACE_R_EMPTY)
-		op_trace(op, &ev, "wait ended: populated 0");
+		trace_event(op, &ev, "wait ended: populated 0");
 	else if (why == CGKILL_TRACE_R_TIMEOUT)
-		op_trace(op, &ev, "wait ended: timeout, user processes left");
+		trace_event(op, &ev, "wait ended: timeout, user processes left");
 	else
-		op_trace(op, &ev, "wait ended: no user process left, %" PRIu64
+		trace_event(op, &ev, "wait ended: no user process left, %" PRIu64
 			 " kernel threads%s keep it populated", ev.count,
 			 op->self_seen ? " and the caller" : "");
 }
@@ -627,10 +607,10 @@ static void trace_escalate(struct cgkill_op *op)
 	};
 
 	if (op->prev_users < 0)
-		op_trace(op, &ev, "escalation: grace of %" PRId64 " ms over, still "
+		trace_event(op, &ev, "escalation: grace of %" PRId64 " ms over, still "
 			 "populated: SIGKILL", op->o.grace_ms);
 	else
-		op_trace(op, &ev, "escalation: grace of %" PRId64 " ms over, %ld "
+		trace_event(op, &ev, "escalation: grace of %" PRId64 " ms over, %ld "
 			 "listed by the last rescan: SIGKILL", op->o.grace_ms,
 			 op->prev_users);
 }
@@ -691,13 +671,13 @@ static int transition(struct cgkill_op *op, enum op_event ev, int result)
 					.kind = CGKILL_TRACE_REMOVE, .result = -EBUSY,
 				};
 
-				op_trace(op, &tev, "removal not tried: kernel threads "
+				trace_event(op, &tev, "removal not tried: kernel threads "
 					 "keep the subtree populated");
 			}
 			return transition(op, EV_END, -EBUSY);
 		}
 		op->state = ST_REMOVING;
-		op->remove_next = now_ns();
+		op->remove_next = time_now_ns();
 		op->remove_until = op->remove_next + REMOVE_WAIT_NS;
 		return remove_step(op);
 	case EV_END:
@@ -710,7 +690,7 @@ static int transition(struct cgkill_op *op, enum op_event ev, int result)
 		return transition(op, EV_END, r);
 	if (r < 0)
 		return r;
-	now = now_ns();
+	now = time_now_ns();
 	op->gap = first_gap(op);
 	op->next_scan = now + op->gap;
 	op->prev_users = -1;
@@ -722,7 +702,7 @@ static int transition(struct cgkill_op *op, enum op_event ev, int result)
 		op->state = ST_WAITING;
 	op->deadline = deadline_after(now, op->state == ST_GRACE ?
 				      op->o.grace_ms : op->o.timeout_ms);
-	r = events_read(op->evfd, &op->populated, NULL);
+	r = cgfile_read_events(op->evfd, &op->populated, NULL);
 	if (r < 0)
 		return r;
 	if (!op->populated)

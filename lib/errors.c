@@ -78,7 +78,7 @@ static const struct {
 	[CGK_CALL_OP_GET_VICTIM] = { "cgkill_op_get_victim", op_get_victim_errs },
 };
 
-const int *cgk_call_errors(enum cgk_call call, const char **name)
+const int *errors_of_call(enum cgk_call call, const char **name)
 {
 	if ((size_t)call >= sizeof(calls) / sizeof(calls[0]))
 		return NULL;
@@ -87,7 +87,7 @@ const int *cgk_call_errors(enum cgk_call call, const char **name)
 	return calls[call].errs;
 }
 
-int cgk_error(enum cgk_call call, int r)
+int errors_filter(enum cgk_call call, int r)
 {
 	if (r >= 0)
 		return r;

@@ -39,7 +39,7 @@
 static int read_freeze(int dirfd, int *v)
 {
 	char b[8];
-	ssize_t n = cg_read(dirfd, "cgroup.freeze", b, sizeof(b));
+	ssize_t n = cgfile_read(dirfd, "cgroup.freeze", b, sizeof(b));
 
 	if (n < 0)
 		return (int)n;	/* -ENOENT: a kernel before 5.2 */
@@ -49,7 +49,7 @@ static int read_freeze(int dirfd, int *v)
 /* 1: locked; 0: not within the bound, or no flock here: go on without. */
 static int mutex_lock(int dirfd)
 {
-	uint64_t until = now_ns() + MUTEX_WAIT_NS;
+	uint64_t until = time_now_ns() + MUTEX_WAIT_NS;
 	struct timespec ts = { 0, MUTEX_RETRY_NS };
 
 	for (;;) {
@@ -57,7 +57,7 @@ static int mutex_lock(int dirfd)
 			return 1;
 		if (errno != EWOULDBLOCK && errno != EINTR)
 			return 0;
-		if (now_ns() >= until)
+		if (time_now_ns() >= until)
 			return 0;
 		nanosleep(&ts, NULL);
 	}
@@ -183,7 +183,7 @@ int freeze_begin(int dirfd, struct freeze *fz)
 	/* Freezing is asynchronous: we do not wait for "frozen 1", which a
 	 * group holding a kernel thread or a task in D state never reports;
 	 * the passes that follow repeat until no new process shows up. */
-	r = cg_write(dirfd, "cgroup.freeze", "1");
+	r = cgfile_write(dirfd, "cgroup.freeze", "1");
 	if (r < 0) {
 		watch_close(fz);
 		unmark(fz, dirfd);
@@ -217,7 +217,7 @@ int freeze_end(int dirfd, struct freeze *fz, int force)
 	 * try the thaw more than once before giving up.  But a value someone
 	 * else wrote meanwhile is theirs, unless the caller is inside. */
 	for (int i = 0; i < 3 && (!fz->foreign || force); i++) {
-		r = cg_write(dirfd, "cgroup.freeze", "0");
+		r = cgfile_write(dirfd, "cgroup.freeze", "0");
 		if (r == 0)
 			break;
 	}

@@ -8,7 +8,7 @@
 #include "cgkill-private.h"
 
 /* Called with cancellation held off: poll() alone lets it in. */
-int op_wait(struct cgkill_op *op, struct cgkill_report *report, int cs)
+int kill_wait(struct cgkill_op *op, struct cgkill_report *report, int cs)
 {
 	int r;
 
@@ -42,19 +42,19 @@ int kill_fd(int dirfd, const struct cgkill_opts *opts,
 	struct cgkill_op *op;
 	int r, obs;
 
-	r = report_check(report);
+	r = opts_report_check(report);
 	if (r < 0)
 		return r;
 	r = op_start(dirfd, opts, &op, &obs);
 	if (r < 0)
-		return obs ? r : cgk_error(call, r);
+		return obs ? r : errors_filter(call, r);
 	/* A thread cancelled in the wait's poll() frees the operation on its
 	 * way out; no round runs then, so nothing is frozen. */
 	pthread_cleanup_push(free_op, op);
-	r = op_wait(op, report, cs);
+	r = kill_wait(op, report, cs);
 	obs = op_by_observer(op);
 	pthread_cleanup_pop(1);
-	return obs ? r : cgk_error(call, r);
+	return obs ? r : errors_filter(call, r);
 }
 
 int kill_opened(int fd, const struct cgkill_opts *opts,
@@ -63,7 +63,7 @@ int kill_opened(int fd, const struct cgkill_opts *opts,
 	int r;
 
 	if (fd < 0)
-		return cgk_error(call, fd);
+		return errors_filter(call, fd);
 	pthread_cleanup_push(close_fd, &fd);
 	r = kill_fd(fd, opts, report, call, cs);
 	pthread_cleanup_pop(1);
@@ -77,9 +77,9 @@ CGKILL_EXPORT int cgkill_op_wait(struct cgkill_op *op, struct cgkill_report *rep
 	if (!op)
 		return -EINVAL;
 	cs = cgk_cancel_off();
-	r = op_wait(op, report, cs);
+	r = kill_wait(op, report, cs);
 	cgk_cancel_restore(cs);
-	return op_by_observer(op) ? r : cgk_error(CGK_CALL_OP_WAIT, r);
+	return op_by_observer(op) ? r : errors_filter(CGK_CALL_OP_WAIT, r);
 }
 
 CGKILL_EXPORT int cgkill_fd(int dirfd, const struct cgkill_opts *opts,
@@ -97,11 +97,11 @@ CGKILL_EXPORT int cgkill_path(const char *path, const struct cgkill_opts *opts,
 {
 	int r, cs;
 
-	r = report_check(report);
+	r = opts_report_check(report);
 	if (r < 0)
 		return r;
 	cs = cgk_cancel_off();
-	r = kill_opened(cg_open(path, 0), opts, report, CGK_CALL_PATH, cs);
+	r = kill_opened(target_open(path, 0), opts, report, CGK_CALL_PATH, cs);
 	cgk_cancel_restore(cs);
 	return r;
 }

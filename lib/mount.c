@@ -16,7 +16,7 @@
 #include "cgkill-private.h"
 #include "syscalls.h"
 
-void cg_mount_free(struct cg_mount *m)
+void mount_free(struct cg_mount *m)
 {
 	free(m->target);
 	free(m->root);
@@ -30,7 +30,7 @@ static int mount_set(struct cg_mount *m, struct libmnt_fs *fs)
 	m->target = strdup(mnt_fs_get_target(fs));
 	m->root = strdup(root ? root : "/");
 	if (!m->target || !m->root) {
-		cg_mount_free(m);
+		mount_free(m);
 		return -ENOMEM;
 	}
 	return 0;
@@ -88,7 +88,7 @@ out:
 	return r;
 }
 
-int cg_mount_first(struct cg_mount *m)
+int mount_first(struct cg_mount *m)
 {
 	return mount_find(NULL, m);
 }
@@ -149,14 +149,14 @@ static int mount_by_statmount(int fd, struct cg_mount *m, int *is_root)
 	m->target = strdup(sm.b + sizeof(sm.h) + sm.h.mnt_point);
 	m->root = strdup(sm.b + sizeof(sm.h) + sm.h.mnt_root);
 	if (!m->target || !m->root) {
-		cg_mount_free(m);
+		mount_free(m);
 		return -ENOMEM;
 	}
 	*is_root = !!(stx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
 	return 0;
 }
 
-int cg_mount_of_fd(int fd, const char *fspath, struct cg_mount *m, int *is_root)
+int mount_of_fd(int fd, const char *fspath, struct cg_mount *m, int *is_root)
 {
 	struct stat st, mst;
 	int r = mount_by_statmount(fd, m, is_root);
@@ -173,10 +173,10 @@ int cg_mount_of_fd(int fd, const char *fspath, struct cg_mount *m, int *is_root)
 	return 0;
 }
 
-int cg_self_path(char **path)
+int mount_self_path(char **path)
 {
 	char buf[8192], out[4096];
-	ssize_t n = cg_read(AT_FDCWD, "/proc/self/cgroup", buf, sizeof(buf));
+	ssize_t n = cgfile_read(AT_FDCWD, "/proc/self/cgroup", buf, sizeof(buf));
 	int r;
 
 	if (n < 0)

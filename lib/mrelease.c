@@ -99,7 +99,7 @@ struct mrel {
 	uint64_t reaped;	/* reaps done, for the trace */
 };
 
-int mrel_new(struct mrel **ret, const struct mrel_ctx *c)
+int mrelease_new(struct mrel **ret, const struct mrel_ctx *c)
 {
 	struct mrel *m = calloc(1, sizeof(*m));
 	struct rlimit rl;
@@ -126,7 +126,7 @@ static void drop_victims(struct mrel *m)
 		idset_clear(&m->index);
 }
 
-void mrel_free(struct mrel *m)
+void mrelease_free(struct mrel *m)
 {
 	if (!m)
 		return;
@@ -134,7 +134,7 @@ void mrel_free(struct mrel *m)
 	free(m->v);
 	free(m->groups);
 	idset_free(&m->index);
-	pidvec_free(&m->pv);
+	parse_pidvec_free(&m->pv);
 	free(m->buf);
 	free(m);
 }
@@ -203,11 +203,11 @@ static void read_rss(struct mrel *m, struct victim *v)
 	ssize_t n;
 
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)v->pid);
-	n = cg_read(AT_FDCWD, path, b, sizeof(b));
+	n = cgfile_read(AT_FDCWD, path, b, sizeof(b));
 	if (n <= 0 || parse_status_anon(b, &state, &kib) < 0)
 		return;
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)v->pid);
-	n = cg_read(AT_FDCWD, path, b, sizeof(b));
+	n = cgfile_read(AT_FDCWD, path, b, sizeof(b));
 	if (n > 0)
 		weight = parse_stat_weight(b);
 	if (poll(&(struct pollfd){ .fd = v->pidfd, .events = POLLIN }, 1, 0) != 0)
@@ -248,14 +248,14 @@ static int pin_one(struct mrel *m, struct cg_group *g, pid_t pid)
 
 	if (pid <= 0 || pid == getpid() || idset_has(&m->index, (uint64_t)pid))
 		return 0;	/* hidden, the caller itself, or listed twice */
-	if (now_ns() >= m->pin_until)
+	if (time_now_ns() >= m->pin_until)
 		return -ETIME;	/* enough: the kill must not wait */
 	/* What cannot be pinned is not reaped; only a lack of fds stops
 	 * the pinning. */
-	fd = sig_pin(pid);
+	fd = signal_pin(pid);
 	if (fd < 0)
 		return fd == -EMFILE || fd == -ENFILE ? -EMFILE : 0;
-	r = sig_classify(m->c.sc, fd, pid, 0, &cls);
+	r = signal_classify(m->c.sc, fd, pid, 0, &cls);
 	if (r < 0 || cls != SIG_IN) {
 		close(fd);
 		return r == -EMFILE || r == -ENFILE ? -EMFILE : 0;
@@ -302,7 +302,7 @@ static int pin_group(struct cg_group *g, void *data)
 	r = idset_get(m->c.groups, g->id, &unused);
 	if (r < 0)
 		return r;
-	n = cg_read_all(g->fd, "cgroup.procs", &m->buf, &m->bufcap);
+	n = cgfile_read_all(g->fd, "cgroup.procs", &m->buf, &m->bufcap);
 	if (n == -ENOENT || n == -ENODEV || n == -EOPNOTSUPP)
 		return 0;	/* removed, or threaded: listed at its domain */
 	if (n < 0)
@@ -324,7 +324,7 @@ static int by_rss(const void *a, const void *b)
 static int read_current(int tfd, uint64_t *val)
 {
 	char b[64], *end;
-	ssize_t n = cg_read(tfd, "memory.current", b, sizeof(b));
+	ssize_t n = cgfile_read(tfd, "memory.current", b, sizeof(b));
 
 	if (n <= 0)
 		return -ENOENT;	/* no memory controller enabled here */
@@ -347,7 +347,7 @@ static int cpus_busy(const struct mrel *m)
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	char b[256], *p = b;
 	long running;
-	ssize_t n = cg_read(AT_FDCWD, "/proc/loadavg", b, sizeof(b));
+	ssize_t n = cgfile_read(AT_FDCWD, "/proc/loadavg", b, sizeof(b));
 
 	if (n <= 0 || ncpu <= 0)
 		return 0;
@@ -363,7 +363,7 @@ static int cpus_busy(const struct mrel *m)
 	       (uint64_t)running * 1024 > (uint64_t)ncpu * 3 * m->v[0].weight;
 }
 
-void mrel_pin(struct mrel *m)
+void mrelease_pin(struct mrel *m)
 {
 	uint64_t t;
 
@@ -375,11 +375,11 @@ void mrel_pin(struct mrel *m)
 	m->done_at = 0;
 	m->reaped = 0;
 	m->pinned = 0;
-	m->pin_until = now_ns() + PIN_NS;
+	m->pin_until = time_now_ns() + PIN_NS;
 	m->have_current = read_current(m->c.tfd, &m->current_before) == 0;
 	/* What could not be pinned is not released, and the kill goes on:
 	 * a walk that failed half-way leaves the pinned ones to reap. */
-	cg_walk(m->c.tfd, 0, 0, pin_group, m);
+	walk_subtree(m->c.tfd, 0, 0, pin_group, m);
 	qsort(m->v, m->n, sizeof(*m->v), by_rss);
 	for (size_t i = 0; i < m->n; i++) {
 		uint32_t *slot;
@@ -388,7 +388,7 @@ void mrel_pin(struct mrel *m)
 			*slot = (uint32_t)i + 1;
 	}
 	m->left = m->pinned;
-	t = now_ns();
+	t = time_now_ns();
 	if (m->n && cpus_busy(m))
 		m->pair_until = t + PAIRS_NS;
 }
@@ -414,8 +414,8 @@ static void reap(struct mrel *m, struct victim *v)
 		}
 		if (errno == EAGAIN) {
 			if (!until)
-				until = now_ns() + AGAIN_NS;
-			if (tries < AGAIN_TRIES && now_ns() < until) {
+				until = time_now_ns() + AGAIN_NS;
+			if (tries < AGAIN_TRIES && time_now_ns() < until) {
 				sched_yield();
 				continue;
 			}
@@ -432,7 +432,7 @@ static void reap(struct mrel *m, struct victim *v)
 		break;
 	}
 	drop(m, v);
-	m->done_at = now_ns();
+	m->done_at = time_now_ns();
 }
 
 static int can_reap(const struct mrel *m)
@@ -443,14 +443,14 @@ static int can_reap(const struct mrel *m)
 /* Still worth killing and reaping one at a time? */
 static int pairing(const struct mrel *m)
 {
-	return m->pair_until && can_reap(m) && now_ns() < m->pair_until &&
+	return m->pair_until && can_reap(m) && time_now_ns() < m->pair_until &&
 	       m->left * 10 > m->pinned * PAIRS_REST;
 }
 
 /* Kill-and-reap: verified again right before its signal, as every signal
  * of the library is.  What we could not kill is left to the kernel's kill,
  * and reaped after it. */
-int mrel_pairs(struct mrel *m)
+int mrelease_pairs(struct mrel *m)
 {
 	for (; m->next < m->n && pairing(m); m->next++) {
 		struct victim *v = &m->v[m->next];
@@ -459,13 +459,13 @@ int mrel_pairs(struct mrel *m)
 
 		if (v->state != V_PENDING)
 			continue;
-		r = sig_classify(m->c.sc, v->pidfd, v->pid, 0, &cls);
+		r = signal_classify(m->c.sc, v->pidfd, v->pid, 0, &cls);
 		if (r == 0 && cls != SIG_IN) {
 			drop(m, v);	/* gone, or no longer in the subtree */
 			continue;
 		}
 		if (r == 0)
-			r = cgk_pidfd_signal(v->pidfd, v->pid, SIGKILL);
+			r = signal_pidfd_send(v->pidfd, v->pid, SIGKILL);
 		if (r == -ESRCH) {
 			drop(m, v);
 			continue;
@@ -484,7 +484,7 @@ int mrel_pairs(struct mrel *m)
 	return 0;
 }
 
-void mrel_signalled(struct mrel *m, pid_t pid)
+void mrelease_signalled(struct mrel *m, pid_t pid)
 {
 	uint32_t *slot;
 
@@ -495,7 +495,7 @@ void mrel_signalled(struct mrel *m, pid_t pid)
 		reap(m, &m->v[*slot - 1]);
 }
 
-int mrel_pending(const struct mrel *m)
+int mrelease_pending(const struct mrel *m)
 {
 	if (!can_reap(m))
 		return 0;
@@ -512,7 +512,7 @@ static void reap_done(struct mrel *m)
 		m->have_after = read_current(m->c.tfd, &m->current_after) == 0;
 }
 
-int mrel_slice(struct mrel *m, uint64_t until)
+int mrelease_slice(struct mrel *m, uint64_t until)
 {
 	m->pair_until = 0;	/* the kill is done: no more pairs */
 	while (m->next < m->n && can_reap(m)) {
@@ -521,19 +521,19 @@ int mrel_slice(struct mrel *m, uint64_t until)
 		if (v->state != V_PENDING)
 			continue;
 		reap(m, v);
-		if (now_ns() >= until && mrel_pending(m))
+		if (time_now_ns() >= until && mrelease_pending(m))
 			return 1;
 	}
 	reap_done(m);
 	return 0;
 }
 
-void mrel_report(struct mrel *m, int empty, uint64_t t0,
+void mrelease_report(struct mrel *m, int empty, uint64_t t0,
 		 struct cgkill_report *rep)
 {
 	/* Emptied while reaps were left: those are quick ESRCH now. */
-	if (empty && mrel_pending(m))
-		mrel_slice(m, UINT64_MAX);
+	if (empty && mrelease_pending(m))
+		mrelease_slice(m, UINT64_MAX);
 	if (m->no_mrelease) {
 		rep->flags |= CGKILL_REPORT_NO_MRELEASE;
 		rep->memory_released_bytes = 0;
@@ -551,7 +551,7 @@ void mrel_report(struct mrel *m, int empty, uint64_t t0,
 	rep->memory_released_ns = m->done_at - t0;
 }
 
-void mrel_stats(const struct mrel *m, struct mrel_stats *st)
+void mrelease_stats(const struct mrel *m, struct mrelease_stats *st)
 {
 	st->pinned = m->n;
 	st->rss = m->pinned;

@@ -110,11 +110,11 @@ struct pass {
 };
 
 /* One pass of mode over the subtree with sig; its counts in *ps. */
-int run_pass(struct cgkill_op *op, enum pass_mode mode, int sig,
+int pass_run(struct cgkill_op *op, enum pass_mode mode, int sig,
 	     struct pass *ps);
 /* The fallback's round: freeze, passes of sig until one finds nobody new,
  * thaw.  CGKILL_LEFT_FROZEN when the thaw failed. */
-int signal_frozen(struct cgkill_op *op, int sig);
+int pass_frozen_round(struct cgkill_op *op, int sig);
 /* The caller's observer, told of pid; its error stops the operation. */
 int pass_observe(struct cgkill_op *op, pid_t pid, int sig, const char *rel);
 /* The caller found in its own target: -EDEADLK, or (CGKILL_ALLOW_SELF)
@@ -131,7 +131,7 @@ int pass_self_check(struct cgkill_op *op);
  * call the trace.  ev->signal 0 is the stage's (opts.signal before any
  * stage). */
 __attribute__((format(printf, 3, 4)))
-void op_trace(struct cgkill_op *op, struct cgkill_trace *ev,
+void trace_event(struct cgkill_op *op, struct cgkill_trace *ev,
 	      const char *fmt, ...);
 /* "SIGTERM", or "signal 42": in the op, until the next call. */
 const char *trace_signame(struct cgkill_op *op, int sig);
@@ -143,7 +143,5 @@ int engine_start(struct cgkill_op *op);
 int engine_step(struct cgkill_op *op);
 /* Done now with result (an error while waiting, an abort). */
 int engine_end(struct cgkill_op *op, int result);
-/* The calling thread's CPU time. */
-uint64_t thread_cpu_ns(void);
 
 #endif

@@ -34,7 +34,7 @@ static int op_setup(struct cgkill_op *op, int dirfd)
 	op->tfd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (op->tfd < 0)
 		return errno == ENOTDIR ? -ENOTDIR : -errno;
-	r = cg_target_check(op->tfd, op->o.flags, &op->t);
+	r = target_check(op->tfd, op->o.flags, &op->t);
 	if (r < 0)
 		return r;
 	op->sc.groups = &op->groups;
@@ -46,7 +46,7 @@ static int op_setup(struct cgkill_op *op, int dirfd)
 			.sent = mr_sent, .arg = op,
 		};
 
-		r = mrel_new(&op->mr, &mc);
+		r = mrelease_new(&op->mr, &mc);
 		if (r < 0)
 			return r;
 	}
@@ -68,7 +68,7 @@ static int op_setup(struct cgkill_op *op, int dirfd)
 	ev.data.fd = op->timerfd;
 	if (epoll_ctl(op->epfd, EPOLL_CTL_ADD, op->timerfd, &ev) < 0)
 		return -errno;
-	return events_read(op->evfd, &op->populated, NULL);
+	return cgfile_read_events(op->evfd, &op->populated, NULL);
 }
 
 int op_start(int dirfd, const struct cgkill_opts *opts, struct cgkill_op **ret,
@@ -87,7 +87,7 @@ int op_start(int dirfd, const struct cgkill_opts *opts, struct cgkill_op **ret,
 	if (!op)
 		return -ENOMEM;
 	op->tfd = op->evfd = op->epfd = op->timerfd = op->spent_watch = -1;
-	op->t0 = now_ns();
+	op->t0 = time_now_ns();
 	r = opts_load(opts, &op->o);
 	if (r < 0) {
 		op->o.trace = NULL;	/* options refused: none of them used */
@@ -107,7 +107,7 @@ fail:
 	if (TRACING(op)) {
 		struct cgkill_trace ev = { .kind = CGKILL_TRACE_DONE, .result = r };
 
-		op_trace(op, &ev, "failed at the start, error %d", -r);
+		trace_event(op, &ev, "failed at the start, error %d", -r);
 	}
 	*by_observer = op->observer_stopped;
 	cgkill_op_free(op);
@@ -121,11 +121,11 @@ int op_process(struct cgkill_op *op, struct cgkill_report *report)
 
 	if (!op)
 		return -EINVAL;
-	r = report_check(report);
+	r = opts_report_check(report);
 	if (r < 0)
 		return r;
 	if (op->state != ST_DONE) {
-		if (read(op->timerfd, &ticks, sizeof(ticks)) < 0 && !again(errno))
+		if (read(op->timerfd, &ticks, sizeof(ticks)) < 0 && !cgk_again(errno))
 			r = -errno;
 		else
 			r = engine_step(op);
@@ -135,7 +135,7 @@ int op_process(struct cgkill_op *op, struct cgkill_report *report)
 	if (op->state != ST_DONE)
 		return CGKILL_RUNNING;
 	if (report)
-		report_store(report, &op->rep);
+		opts_report_store(report, &op->rep);
 	return op->result;
 }
 
@@ -144,7 +144,7 @@ int op_abort(struct cgkill_op *op, int err, struct cgkill_report *report)
 	if (op->state != ST_DONE)
 		engine_end(op, err);
 	if (report)
-		report_store(report, &op->rep);
+		opts_report_store(report, &op->rep);
 	return op->result;
 }
 
@@ -167,7 +167,7 @@ CGKILL_EXPORT int cgkill_op_start(int dirfd, const struct cgkill_opts *opts,
 
 	r = op_start(dirfd, opts, ret, &obs);
 	cgk_cancel_restore(cs);
-	return obs ? r : cgk_error(CGK_CALL_OP_START, r);
+	return obs ? r : errors_filter(CGK_CALL_OP_START, r);
 }
 
 CGKILL_EXPORT int cgkill_op_get_fd(const struct cgkill_op *op)
@@ -182,7 +182,7 @@ CGKILL_EXPORT int cgkill_op_process(struct cgkill_op *op,
 
 	r = op_process(op, report);
 	cgk_cancel_restore(cs);
-	return op && op_by_observer(op) ? r : cgk_error(CGK_CALL_OP_PROCESS, r);
+	return op && op_by_observer(op) ? r : errors_filter(CGK_CALL_OP_PROCESS, r);
 }
 
 CGKILL_EXPORT int cgkill_op_get_stage(const struct cgkill_op *op, uint32_t idx,
@@ -192,12 +192,12 @@ CGKILL_EXPORT int cgkill_op_get_stage(const struct cgkill_op *op, uint32_t idx,
 
 	if (!op || !stage)
 		return -EINVAL;
-	r = cgk_size_check(stage->size, CGKILL_STAGE_SIZE_VER0);
+	r = opts_size_check(stage->size, CGKILL_STAGE_SIZE_VER0);
 	if (r < 0)
 		return r;
 	if (idx >= op->rep.n_stages)
 		return -ENOENT;
-	cgk_struct_store(stage, stage->size, &op->stages[idx], sizeof(op->stages[idx]));
+	opts_struct_store(stage, stage->size, &op->stages[idx], sizeof(op->stages[idx]));
 	return 0;
 }
 
@@ -219,14 +219,14 @@ CGKILL_EXPORT void cgkill_op_free(struct cgkill_op *op)
 		close(op->timerfd);
 	if (op->spent_watch >= 0)
 		close(op->spent_watch);
-	cg_target_free(&op->t);
+	target_free(&op->t);
 	idset_free(&op->groups);
 	idset_free(&op->procs);
 	idset_free(&op->frozen);
-	pidvec_free(&op->pv);
+	parse_pidvec_free(&op->pv);
 	survivors_free(op->surv);
 	victims_free(op->vic);
-	mrel_free(op->mr);
+	mrelease_free(op->mr);
 	free(op->buf);
 	free(op);
 	cgk_cancel_restore(cs);

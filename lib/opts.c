@@ -14,18 +14,18 @@
 		     CGKILL_SIGCONT | CGKILL_ESCALATE | CGKILL_REMOVE | \
 		     CGKILL_SURVIVORS | CGKILL_VICTIMS | CGKILL_RELEASE_MEMORY)
 
-int cgk_size_check(uint32_t size, size_t ver0)
+int opts_size_check(uint32_t size, size_t ver0)
 {
 	if (size < ver0)
 		return -EINVAL;
 	return size > CGKILL_STRUCT_SIZE_MAX ? -E2BIG : 0;
 }
 
-int cgk_struct_load(void *dst, size_t known, const void *src, uint32_t size,
+int opts_struct_load(void *dst, size_t known, const void *src, uint32_t size,
 		    size_t ver0)
 {
 	const unsigned char *tail = (const unsigned char *)src + known;
-	int r = cgk_size_check(size, ver0);
+	int r = opts_size_check(size, ver0);
 
 	if (r < 0)
 		return r;
@@ -38,7 +38,7 @@ int cgk_struct_load(void *dst, size_t known, const void *src, uint32_t size,
 	return 0;
 }
 
-void cgk_struct_store(void *dst, uint32_t size, const void *src, size_t known)
+void opts_struct_store(void *dst, uint32_t size, const void *src, size_t known)
 {
 	memcpy(dst, src, size < known ? size : known);
 	if (size > known)
@@ -54,7 +54,7 @@ int opts_load(const struct cgkill_opts *in, struct cgkill_opts *out)
 		cgkill_opts_init(out);
 		return 0;
 	}
-	r = cgk_struct_load(out, sizeof(*out), in, in->size, CGKILL_OPTS_SIZE_VER0);
+	r = opts_struct_load(out, sizeof(*out), in, in->size, CGKILL_OPTS_SIZE_VER0);
 	if (r < 0)
 		return r;
 	out->size = sizeof(*out);
@@ -89,12 +89,12 @@ int opts_load(const struct cgkill_opts *in, struct cgkill_opts *out)
 	return 0;
 }
 
-int report_check(const struct cgkill_report *r)
+int opts_report_check(const struct cgkill_report *r)
 {
-	return r ? cgk_size_check(r->size, CGKILL_REPORT_SIZE_VER0) : 0;
+	return r ? opts_size_check(r->size, CGKILL_REPORT_SIZE_VER0) : 0;
 }
 
-void report_store(struct cgkill_report *dst, const struct cgkill_report *src)
+void opts_report_store(struct cgkill_report *dst, const struct cgkill_report *src)
 {
-	cgk_struct_store(dst, dst->size, src, sizeof(*src));
+	opts_struct_store(dst, dst->size, src, sizeof(*src));
 }

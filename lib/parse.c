@@ -8,7 +8,7 @@
 
 #include "cgkill-private.h"
 
-void pidvec_free(struct pidvec *pv)
+void parse_pidvec_free(struct pidvec *pv)
 {
 	free(pv->v);
 	pv->v = NULL;
@@ -266,7 +266,7 @@ int parse_bool(const char *buf, size_t len, int *val)
 	return 0;
 }
 
-int cgpath_within(const char *path, const char *base)
+int parse_cgpath_within(const char *path, const char *base)
 {
 	size_t n = strlen(base);
 

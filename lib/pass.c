@@ -181,22 +181,22 @@ static int pass_verify(struct pass *ps, const struct pass_rule *rule,
 		ask_pending = ps->held;
 		break;
 	}
-	fd = sig_pin(pid);
+	fd = signal_pin(pid);
 	if (fd < 0) {
 		*cls = SIG_GONE;
 		return fd == -ESRCH ? 0 : fd;
 	}
-	r = sig_classify(&op->sc, fd, pid, want_dying, cls);
+	r = signal_classify(&op->sc, fd, pid, want_dying, cls);
 	if (r == 0 && *cls == SIG_IN && keep)
-		vic_pin_read(op->vic, pin, fd, pid, 1);
+		victims_pin_read(op->vic, pin, fd, pid, 1);
 	if (r == 0 && *cls == SIG_IN && (sig || probe))
-		r = sig_send(fd, pid, sig, extra);
+		r = signal_send(fd, pid, sig, extra);
 	if (r == -ESRCH) {
 		*cls = SIG_GONE;
 		r = 0;
 	}
 	if (r == 0 && *cls == SIG_IN && ask_pending) {
-		r = sig_pending(fd, pid);
+		r = signal_pending(fd, pid);
 		if (r >= 0) {
 			*pending = r;
 			r = 0;
@@ -232,7 +232,7 @@ static int pass_pid(struct pass *ps, struct cg_group *g, pid_t pid)
 	if (*st & P_KTHREAD) {
 		/* Kernel threads are few: one read each tells whether the
 		 * number still is one (a user process never turns into one). */
-		r = sig_still_kthread(pid);
+		r = signal_still_kthread(pid);
 		if (r == 1)
 			return 0;
 		if (r < 0 && r != -ESRCH)
@@ -291,7 +291,7 @@ static int pass_pid(struct pass *ps, struct cg_group *g, pid_t pid)
 	r = pass_observe(op, pid, sig, g->rel);
 	/* CGKILL_RELEASE_MEMORY on a busy machine: reaped right now. */
 	if (r == 0 && op->mr && sig == SIGKILL)
-		mrel_signalled(op->mr, pid);
+		mrelease_signalled(op->mr, pid);
 	return r;
 }
 
@@ -314,7 +314,7 @@ static int pass_group(struct cg_group *g, void *data)
 			return r;
 		ps->held = r;
 	}
-	n = cg_read_all(g->fd, "cgroup.procs", &op->buf, &op->cap);
+	n = cgfile_read_all(g->fd, "cgroup.procs", &op->buf, &op->cap);
 	if (n == -ENOENT || n == -ENODEV)
 		return 0;	/* removed while we walked */
 	if (n == -EOPNOTSUPP)
@@ -358,13 +358,13 @@ static void trace_pass(struct cgkill_op *op, const struct pass *ps, int r)
 	};
 
 	if (pass_rules[ps->mode].count)
-		op_trace(op, &ev, "pass %s %s: %" PRIu64 " groups, %" PRIu64
+		trace_event(op, &ev, "pass %s %s: %" PRIu64 " groups, %" PRIu64
 			 " listed, %" PRIu64 " newly signalled%s",
 			 ps->mode == PASS_NEW ? "signal" : "again",
 			 trace_signame(op, ps->sig), ps->groups, ps->listed_users,
 			 ps->newly, r < 0 ? ", stopped by an error" : "");
 	else
-		op_trace(op, &ev, "pass %s: %" PRIu64 " groups, %" PRIu64
+		trace_event(op, &ev, "pass %s: %" PRIu64 " groups, %" PRIu64
 			 " listed%s", ps->mode == PASS_OBSERVE ? "count" :
 			 ps->mode == PASS_CLASSIFY ? "verify" :
 			 ps->mode == PASS_PROBE ? "probe (signal 0)" :
@@ -373,7 +373,7 @@ static void trace_pass(struct cgkill_op *op, const struct pass *ps, int r)
 			 r < 0 ? ", stopped by an error" : "");
 }
 
-int run_pass(struct cgkill_op *op, enum pass_mode mode, int sig,
+int pass_run(struct cgkill_op *op, enum pass_mode mode, int sig,
 	     struct pass *ps)
 {
 	int r;
@@ -382,7 +382,7 @@ int run_pass(struct cgkill_op *op, enum pass_mode mode, int sig,
 	if (op->frozen.n)
 		idset_clear(&op->frozen);
 	/* Own-frozen descendants matter only for a signal they would sit on. */
-	r = cg_walk(op->tfd, sig && sig != SIGKILL, op->was_frozen, pass_group, ps);
+	r = walk_subtree(op->tfd, sig && sig != SIGKILL, op->was_frozen, pass_group, ps);
 	op->rep.passes++;
 	op->stages[op->stage].passes++;
 	if (ps->groups > op->rep.cgroups)
@@ -403,9 +403,9 @@ int pass_self_check(struct cgkill_op *op)
 	char *self = NULL;
 	int inside;
 
-	if (op->t.has_self || cg_self_path(&self) < 0)
+	if (op->t.has_self || mount_self_path(&self) < 0)
 		return 0;	/* the check at the start stands */
-	inside = cgpath_within(self, op->t.cgpath);
+	inside = parse_cgpath_within(self, op->t.cgpath);
 	free(self);
 	if (!inside)
 		return 0;
@@ -420,12 +420,12 @@ static int count_left_frozen(struct cgkill_op *op, int sig)
 	struct pass ps;
 	int v = 0;
 	char b[8];
-	ssize_t n = cg_read(op->tfd, "cgroup.freeze", b, sizeof(b));
+	ssize_t n = cgfile_read(op->tfd, "cgroup.freeze", b, sizeof(b));
 
 	if (n < 0 || parse_bool(b, (size_t)n, &v) < 0 || !v)
 		return 0;
 	op->rep.flags |= CGKILL_REPORT_FROZEN_BY_OTHER;
-	return sig == SIGKILL ? 0 : run_pass(op, PASS_PENDING, sig, &ps);
+	return sig == SIGKILL ? 0 : pass_run(op, PASS_PENDING, sig, &ps);
 }
 
 static void trace_freeze(struct cgkill_op *op, const struct freeze *fz, int r)
@@ -434,19 +434,19 @@ static void trace_freeze(struct cgkill_op *op, const struct freeze *fz, int r)
 
 	if (op->t.has_self) {
 		ev.reason = CGKILL_TRACE_R_UNFROZEN;
-		op_trace(op, &ev, "not frozen: the caller is inside");
+		trace_event(op, &ev, "not frozen: the caller is inside");
 	} else if (r == -ENOENT) {
 		ev.reason = CGKILL_TRACE_R_NO_FREEZER;
-		op_trace(op, &ev, "not frozen: no cgroup.freeze (Linux < 5.2)");
+		trace_event(op, &ev, "not frozen: no cgroup.freeze (Linux < 5.2)");
 	} else if (fz->froze) {
 		ev.reason = CGKILL_TRACE_R_FROZE;
-		op_trace(op, &ev, "froze the target for the round");
+		trace_event(op, &ev, "froze the target for the round");
 	} else if (fz->held) {
 		ev.reason = CGKILL_TRACE_R_HELD;
-		op_trace(op, &ev, "the target was frozen on purpose: it stays so");
+		trace_event(op, &ev, "the target was frozen on purpose: it stays so");
 	} else {
 		ev.reason = CGKILL_TRACE_R_OTHER_ROUND;
-		op_trace(op, &ev, "the target is frozen by another call's round, "
+		trace_event(op, &ev, "the target is frozen by another call's round, "
 			 "which thaws it");
 	}
 }
@@ -461,26 +461,26 @@ static void trace_thaw(struct cgkill_op *op, const struct freeze *fz,
 
 	if (r2 < 0) {
 		ev.reason = CGKILL_TRACE_R_THAW_FAILED;
-		op_trace(op, &ev, "THAW FAILED, error %d: the target is left "
+		trace_event(op, &ev, "THAW FAILED, error %d: the target is left "
 			 "frozen", -r2);
 	} else if (froze && fz->foreign && !op->self_seen) {
 		ev.reason = CGKILL_TRACE_R_FOREIGN_KEPT;
-		op_trace(op, &ev, "not thawed: someone else wrote cgroup.freeze "
+		trace_event(op, &ev, "not thawed: someone else wrote cgroup.freeze "
 			 "during the round; their value is kept");
 	} else if (froze) {
 		ev.reason = CGKILL_TRACE_R_THAWED;
-		op_trace(op, &ev, "thawed after %" PRIu64 " passes, %" PRIu64
+		trace_event(op, &ev, "thawed after %" PRIu64 " passes, %" PRIu64
 			 " signalled", passes, signaled);
 	} else {
 		ev.reason = CGKILL_TRACE_R_NOT_OURS;
-		op_trace(op, &ev, "round over after %" PRIu64 " passes, %" PRIu64
+		trace_event(op, &ev, "round over after %" PRIu64 " passes, %" PRIu64
 			 " signalled; nothing of ours to thaw", passes, signaled);
 	}
 }
 
 /* Freeze, signal every process once per pass until a pass finds nobody
  * new, thaw.  The thaw happens on every path. */
-int signal_frozen(struct cgkill_op *op, int sig)
+int pass_frozen_round(struct cgkill_op *op, int sig)
 {
 	struct freeze fz = { .watch = -1 };
 	struct pass ps;
@@ -491,7 +491,7 @@ int signal_frozen(struct cgkill_op *op, int sig)
 	 * every process listed may be sent it (an unprivileged caller may
 	 * share a group with processes it cannot signal). */
 	if (sig != SIGKILL) {
-		r = run_pass(op, PASS_PROBE, 0, &ps);
+		r = pass_run(op, PASS_PROBE, 0, &ps);
 		if (r < 0)
 			return r;
 	}
@@ -508,10 +508,10 @@ int signal_frozen(struct cgkill_op *op, int sig)
 	op->was_frozen = r == 0 && fz.held;
 	for (int i = 0; i < MAX_PASSES; i++) {
 		size_t known = op->groups.n;
-		uint64_t cpu = thread_cpu_ns();
+		uint64_t cpu = time_thread_cpu_ns();
 
-		r = run_pass(op, PASS_NEW, sig, &ps);
-		op->pass_cost = thread_cpu_ns() - cpu;
+		r = pass_run(op, PASS_NEW, sig, &ps);
+		op->pass_cost = time_thread_cpu_ns() - cpu;
 		/* A leader can sit in a group visited after the one listing
 		 * it (threaded subtrees, migrations): a pass that found new
 		 * groups is followed by another. */
@@ -519,7 +519,7 @@ int signal_frozen(struct cgkill_op *op, int sig)
 			break;
 	}
 	if (fz.froze)
-		op->peek_until = now_ns() + NOTIFY_QUIET_NS;
+		op->peek_until = time_now_ns() + NOTIFY_QUIET_NS;
 	/* The caller found itself inside (thawed by someone, or moved in by
 	 * them while unfrozen): it would stay frozen with the rest. */
 	froze = fz.froze;

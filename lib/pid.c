@@ -41,7 +41,7 @@ static int status_check(int at, const char *name, pid_t *pid)
 	struct proc_status st;
 	char *buf = NULL;
 	size_t cap = 0;
-	ssize_t n = cg_read_all(at, name, &buf, &cap);
+	ssize_t n = cgfile_read_all(at, name, &buf, &cap);
 	int r = 0;
 
 	if (n < 0) {
@@ -69,7 +69,7 @@ static int pidfd_exited(int pidfd)
 
 	do
 		n = poll(&p, 1, 0);
-	while (n < 0 && again(errno));
+	while (n < 0 && cgk_again(errno));
 	if (n < 0)
 		return -errno;
 	return n > 0 && (p.revents & (POLLIN | POLLHUP)) ? -ESRCH : 0;
@@ -80,7 +80,7 @@ static int pidfd_group(const struct pinned *p, char *cgpath, size_t size)
 {
 	char path[64];
 	pid_t pid;
-	int r = cgk_pidfd_cgroup(p->fd, p->pid, cgpath, size), e;
+	int r = signal_pidfd_cgroup(p->fd, p->pid, cgpath, size), e;
 
 	if (r == -ESRCH)
 		return r;
@@ -93,7 +93,7 @@ static int pidfd_group(const struct pinned *p, char *cgpath, size_t size)
 	 * number, it was its own if the thread still lives after. */
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)p->pid);
 	e = status_check(AT_FDCWD, path, &pid);
-	if (cgk_pidfd_signal(p->fd, p->pid, 0) == -ESRCH)
+	if (signal_pidfd_send(p->fd, p->pid, 0) == -ESRCH)
 		return -ESRCH;
 	return e < 0 ? e : r;
 }
@@ -117,12 +117,12 @@ static int proc_dir_group(int fd, char *cgpath, size_t size)
 		return -errno;
 	if (sfs.f_type != PROC_SUPER_MAGIC || !S_ISDIR(st.st_mode))
 		return -EBADF;	/* neither a pidfd nor a /proc/PID fd */
-	n = cg_read(fd, "cgroup", buf, sizeof(buf));
+	n = cgfile_read(fd, "cgroup", buf, sizeof(buf));
 	if (n < 0)
 		return n == -ENOENT ? -EBADF : (int)n;
 	r = status_check(fd, "status", &pid);
 	if (r == 0)
-		r = cgk_pidfd_signal(fd, pid, 0);
+		r = signal_pidfd_send(fd, pid, 0);
 	return r < 0 ? r : parse_proc_cgroup(buf, (size_t)n, cgpath, size);
 }
 
@@ -136,7 +136,7 @@ static int pin(int fd, struct pinned *p)
 
 	*p = (struct pinned){ .fd = fd };
 	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
-	n = cg_read(AT_FDCWD, path, buf, sizeof(buf));
+	n = cgfile_read(AT_FDCWD, path, buf, sizeof(buf));
 	if (n < 0)
 		return n == -ENOENT ? -EBADF : (int)n;
 	for (char *l = buf; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
@@ -165,7 +165,7 @@ static int open_group_of(const struct pinned *p)
 		     proc_dir_group(p->fd, cgpath, sizeof(cgpath));
 	if (r < 0)
 		return r;
-	fd = cg_open(cgpath, CGKILL_OPEN_CGROUP_PATH);
+	fd = target_open(cgpath, CGKILL_OPEN_CGROUP_PATH);
 	return fd == -EINVAL ? -ENOENT : fd;	/* "/../x": outside our
 						   cgroup namespace */
 }
@@ -206,7 +206,7 @@ static int open_pid(pid_t pid, unsigned int flags)
 
 	if (pid <= 0 || flags)
 		return -EINVAL;
-	p.fd = cgk_pidfd_open(pid);
+	p.fd = signal_pidfd_open(pid);
 	if (p.fd == -EINVAL)
 		return refused_pid(pid);
 	if (p.fd < 0)
@@ -230,7 +230,7 @@ CGKILL_EXPORT int cgkill_open_pidfd(int pidfd, unsigned int flags)
 
 	r = open_pidfd(pidfd, flags);
 	cgk_cancel_restore(cs);
-	return cgk_error(CGK_CALL_OPEN_PIDFD, r);
+	return errors_filter(CGK_CALL_OPEN_PIDFD, r);
 }
 
 CGKILL_EXPORT int cgkill_open_pid(pid_t pid, unsigned int flags)
@@ -239,7 +239,7 @@ CGKILL_EXPORT int cgkill_open_pid(pid_t pid, unsigned int flags)
 
 	r = open_pid(pid, flags);
 	cgk_cancel_restore(cs);
-	return cgk_error(CGK_CALL_OPEN_PID, r);
+	return errors_filter(CGK_CALL_OPEN_PID, r);
 }
 
 /* The group is opened first, then killed as a path would be: the same
@@ -250,7 +250,7 @@ static int kill_group(int id, int by_pid, const struct cgkill_opts *opts,
 {
 	int r, cs;
 
-	r = report_check(report);
+	r = opts_report_check(report);
 	if (r < 0)
 		return r;
 	cs = cgk_cancel_off();

@@ -50,18 +50,18 @@ static void any_group_bits(uint64_t *f)
 	size_t len = 0;
 	int mfd, found = 0;
 
-	if (cg_self_path(&self) == 0) {
-		found = nonroot_bits(cg_open(self, CGKILL_OPEN_CGROUP_PATH), f);
+	if (mount_self_path(&self) == 0) {
+		found = nonroot_bits(target_open(self, CGKILL_OPEN_CGROUP_PATH), f);
 		free(self);
 	}
-	if (found || cg_mount_first(&m) < 0)
+	if (found || mount_first(&m) < 0)
 		return;
 	mfd = open(m.target, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	cg_mount_free(&m);
+	mount_free(&m);
 	if (mfd < 0)
 		return;
 	found = nonroot_bits(openat(mfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), f);
-	if (!found && cg_list_children(mfd, &names, &len) == 0)
+	if (!found && walk_list_children(mfd, &names, &len) == 0)
 		for (size_t o = 0; o < len && !found; o += strlen(names + o) + 1)
 			found = nonroot_bits(openat(mfd, names + o, O_RDONLY |
 						    O_DIRECTORY | O_NOFOLLOW |
@@ -78,10 +78,10 @@ static int probe(int dirfd, uint64_t *features)
 
 	if (!features || dirfd < -1)
 		return -EINVAL;
-	pidfd = cgk_pidfd_open(getpid());
+	pidfd = signal_pidfd_open(getpid());
 	if (pidfd >= 0) {
 		f |= CGKILL_FEATURE_PIDFD;
-		if (cgk_pidfd_info(pidfd, &id, &ppid) == 1)
+		if (signal_pidfd_info(pidfd, &id, &ppid) == 1)
 			f |= CGKILL_FEATURE_PIDFD_INFO;
 		close(pidfd);
 	}
@@ -99,5 +99,5 @@ CGKILL_EXPORT int cgkill_probe(int dirfd, uint64_t *features)
 
 	r = probe(dirfd, features);
 	cgk_cancel_restore(cs);
-	return cgk_error(CGK_CALL_PROBE, r);
+	return errors_filter(CGK_CALL_PROBE, r);
 }

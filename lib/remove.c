@@ -17,10 +17,10 @@ static int remove_group(int parentfd, const char *name, void *data)
 	return 0;
 }
 
-int cg_remove_children(int dirfd)
+int remove_children(int dirfd)
 {
 	const struct walk_spec s = { .leave = remove_group };
-	int r = cg_walk_spec(dirfd, &s);
+	int r = walk_subtree_spec(dirfd, &s);
 
 	return r < 0 ? r : 0;
 }

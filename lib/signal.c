@@ -19,16 +19,16 @@
 #include "syscalls.h"
 
 /* Linux 6.13 uapi/linux/pidfd.h; older headers lack it. */
-struct cgk_pidfd_info {
+struct signal_pidfd_info {
 	__u64 mask;
 	__u64 cgroupid;
 	__u32 pid, tgid, ppid, ruid, rgid, euid, egid, suid, sgid, fsuid, fsgid;
 	__u32 spare0[1];
 };
-#define CGK_PIDFD_GET_INFO _IOWR(0xFF, 11, struct cgk_pidfd_info)
+#define CGK_PIDFD_GET_INFO _IOWR(0xFF, 11, struct signal_pidfd_info)
 #define CGK_PIDFD_INFO_CGROUPID (1ULL << 2)
 
-int cgk_pidfd_open(pid_t pid)
+int signal_pidfd_open(pid_t pid)
 {
 	char path[32];
 	long fd = syscall(SYS_pidfd_open, pid, 0);
@@ -50,7 +50,7 @@ int cgk_pidfd_open(pid_t pid)
 	return (int)fd;
 }
 
-int cgk_pidfd_signal(int pidfd, pid_t pid, int sig)
+int signal_pidfd_send(int pidfd, pid_t pid, int sig)
 {
 	char b[8];
 	int fd;
@@ -75,9 +75,9 @@ int cgk_pidfd_signal(int pidfd, pid_t pid, int sig)
 }
 
 /* 1: cgroup id known; 0: no PIDFD_GET_INFO here; <0: error. */
-int cgk_pidfd_info(int pidfd, uint64_t *cgroupid, pid_t *ppid)
+int signal_pidfd_info(int pidfd, uint64_t *cgroupid, pid_t *ppid)
 {
-	struct cgk_pidfd_info info = { .mask = CGK_PIDFD_INFO_CGROUPID };
+	struct signal_pidfd_info info = { .mask = CGK_PIDFD_INFO_CGROUPID };
 
 	if (ioctl(pidfd, CGK_PIDFD_GET_INFO, &info) < 0) {
 		if (errno == ENOTTY || errno == EINVAL || errno == EOPNOTSUPP)
@@ -97,11 +97,11 @@ static ssize_t proc_read(pid_t pid, const char *what, char *buf, size_t size)
 	ssize_t n;
 
 	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, what);
-	n = cg_read(AT_FDCWD, path, buf, size);
+	n = cgfile_read(AT_FDCWD, path, buf, size);
 	return n == -ENOENT ? -ESRCH : n;
 }
 
-int cgk_pidfd_cgroup(int pidfd, pid_t pid, char *path, size_t size)
+int signal_pidfd_cgroup(int pidfd, pid_t pid, char *path, size_t size)
 {
 	char buf[8192];
 	ssize_t n = proc_read(pid, "cgroup", buf, sizeof(buf));
@@ -113,7 +113,7 @@ int cgk_pidfd_cgroup(int pidfd, pid_t pid, char *path, size_t size)
 	if (r < 0)
 		return r;
 	/* Alive after the read: the pid was still its own, so was the file. */
-	return cgk_pidfd_signal(pidfd, pid, 0);
+	return signal_pidfd_send(pidfd, pid, 0);
 }
 
 /* /proc/PID/stat, read once for both questions asked of it: a kernel
@@ -142,7 +142,7 @@ static int classify_info(const struct sig_ctx *c, int pidfd, pid_t pid,
 	uint64_t id;
 	pid_t ppid;
 
-	r = cgk_pidfd_info(pidfd, &id, &ppid);
+	r = signal_pidfd_info(pidfd, &id, &ppid);
 	if (r <= 0)
 		return r;
 	if (!idset_has(c->groups, id)) {
@@ -182,25 +182,25 @@ static int classify_procfs(const struct sig_ctx *c, int pidfd, pid_t pid,
 		*cls = SIG_KTHREAD;
 		return 0;
 	}
-	r = cgk_pidfd_cgroup(pidfd, pid, path, sizeof(path));
+	r = signal_pidfd_cgroup(pidfd, pid, path, sizeof(path));
 	if (r < 0)
 		return r;
-	if (!cgpath_within(path, c->cgpath))
+	if (!parse_cgpath_within(path, c->cgpath))
 		*cls = SIG_OUTSIDE;
 	else
 		*cls = dying ? SIG_DYING : SIG_IN;
 	return 0;
 }
 
-int sig_pin(pid_t pid)
+int signal_pin(pid_t pid)
 {
-	int fd = cgk_pidfd_open(pid);
+	int fd = signal_pidfd_open(pid);
 
 	/* EINVAL: it leads no thread group any more, as good as gone. */
 	return fd == -EINVAL ? -ESRCH : fd;
 }
 
-int sig_classify(struct sig_ctx *c, int pidfd, pid_t pid, int want_dying,
+int signal_classify(struct sig_ctx *c, int pidfd, pid_t pid, int want_dying,
 		 enum sig_class *cls)
 {
 	int r = 0;
@@ -219,12 +219,12 @@ int sig_classify(struct sig_ctx *c, int pidfd, pid_t pid, int want_dying,
 	return r < 0 ? r : 0;
 }
 
-int sig_send(int pidfd, pid_t pid, int sig, int extra)
+int signal_send(int pidfd, pid_t pid, int sig, int extra)
 {
-	int r = cgk_pidfd_signal(pidfd, pid, sig);
+	int r = signal_pidfd_send(pidfd, pid, sig);
 
 	if (r == 0 && extra)
-		r = cgk_pidfd_signal(pidfd, pid, extra);
+		r = signal_pidfd_send(pidfd, pid, extra);
 	return r;
 }
 
@@ -241,7 +241,7 @@ int sig_send(int pidfd, pid_t pid, int sig, int extra)
  * is looked at again, briefly, until it settles. */
 #define SETTLE_TRIES 64
 
-int sig_pending(int pidfd, pid_t pid)
+int signal_pending(int pidfd, pid_t pid)
 {
 	char buf[1024], state = 0;
 	int dying = 0, exited = 0, r = 0;
@@ -264,13 +264,13 @@ int sig_pending(int pidfd, pid_t pid)
 	}
 	/* Alive after the reads: what was read was its own. */
 	if (r == 0)
-		r = cgk_pidfd_signal(pidfd, pid, 0);
+		r = signal_pidfd_send(pidfd, pid, 0);
 	if (r == 0)
 		return !dying && !exited;
 	return r == -ESRCH ? 0 : r;
 }
 
-int sig_still_kthread(pid_t pid)
+int signal_still_kthread(pid_t pid)
 {
 	int kthread, r = proc_stat(pid, &kthread, NULL);
 

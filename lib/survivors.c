@@ -112,7 +112,7 @@ static int field_mask(const char *buf, const char *end, const char *key,
 	return 0;
 }
 
-int surv_parse_status(const char *buf, size_t len, struct surv_status *st)
+int survivors_parse_status(const char *buf, size_t len, struct surv_status *st)
 {
 	const char *end = buf + len;
 	unsigned long long tracer, threads;
@@ -132,7 +132,7 @@ int surv_parse_status(const char *buf, size_t len, struct surv_status *st)
 	return 0;
 }
 
-int surv_parse_stat(const char *buf, size_t len, char comm[16], char *state)
+int survivors_parse_stat(const char *buf, size_t len, char comm[16], char *state)
 {
 	const char *end = buf + len, *open = memchr(buf, '(', len), *close = NULL;
 	size_t n;
@@ -159,7 +159,7 @@ static ssize_t proc_read(pid_t pid, const char *what, char *buf, size_t size)
 	char path[64];
 
 	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, what);
-	return cg_read(AT_FDCWD, path, buf, size);
+	return cgfile_read(AT_FDCWD, path, buf, size);
 }
 
 /* Is the process pinned by pidfd still there (a zombie leader whose
@@ -175,11 +175,11 @@ static int alive(int pidfd, pid_t pid)
 	if (fstat(pidfd, &st) == 0 && !S_ISDIR(st.st_mode)) {
 		do
 			r = poll(&p, 1, 0);
-		while (r < 0 && again(errno));
+		while (r < 0 && cgk_again(errno));
 		if (r >= 0 && !(p.revents & POLLNVAL))
 			return !(p.revents & (POLLIN | POLLHUP | POLLERR));
 	}
-	r = cgk_pidfd_signal(pidfd, pid, 0);
+	r = signal_pidfd_send(pidfd, pid, 0);
 	return r == 0 || r == -EPERM;
 }
 
@@ -197,7 +197,7 @@ static int in_group(const struct walk *w, int pidfd, const struct cg_group *g,
 	*checked = 0;
 	if (!w->in->use_info)
 		return 1;
-	r = cgk_pidfd_info(pidfd, &id, &ppid);
+	r = signal_pidfd_info(pidfd, &id, &ppid);
 	if (r <= 0)
 		return r == -ESRCH ? 0 : r < 0 ? r : 1;
 	*checked = 1;
@@ -238,7 +238,7 @@ static int describe(const struct walk *w, int pidfd, int frozen, int checked,
 	if (n < 0)
 		return n == -ENOENT || n == -ESRCH ? 0 : (int)n;
 	if (parse_stat_flags(buf, (size_t)n, &flags) < 0 ||
-	    surv_parse_stat(buf, (size_t)n, sv->comm, &state) < 0)
+	    survivors_parse_stat(buf, (size_t)n, sv->comm, &state) < 0)
 		return -EIO;
 	if (flags & PF_KTHREAD_FLAG) {
 		*kind = K_KTHREAD;
@@ -247,7 +247,7 @@ static int describe(const struct walk *w, int pidfd, int frozen, int checked,
 	n = proc_read(sv->pid, "status", buf, sizeof(buf));
 	if (n < 0)
 		return n == -ENOENT || n == -ESRCH ? 0 : (int)n;
-	if (surv_parse_status(buf, (size_t)n, &st) < 0)
+	if (survivors_parse_status(buf, (size_t)n, &st) < 0)
 		return -EIO;
 	/* Unreadable (kptr_restrict, a LSM) or "0" (running): unknown. */
 	n = proc_read(sv->pid, "wchan", buf, sizeof(buf));
@@ -260,12 +260,12 @@ static int describe(const struct walk *w, int pidfd, int frozen, int checked,
 	}
 	if (!checked) {
 		/* EPERM: read, but a signal 0 may not ask if it is alive. */
-		r = cgk_pidfd_cgroup(pidfd, sv->pid, path, sizeof(path));
+		r = signal_pidfd_cgroup(pidfd, sv->pid, path, sizeof(path));
 		if (r == -ESRCH)
 			return 0;
 		if (r < 0 && r != -EPERM)
 			return r;
-		if (!cgpath_within(path, w->in->cgpath))
+		if (!parse_cgpath_within(path, w->in->cgpath))
 			return 0;
 	}
 	/* Read before this: the files were its own if it is alive now. */
@@ -355,7 +355,7 @@ static int one(struct walk *w, struct cg_group *g, pid_t pid, int frozen)
 		return r;
 	/* Gone, no longer a thread-group leader, or beyond reach (an fd
 	 * limit): left out, as one that cannot be read. */
-	pidfd = cgk_pidfd_open(pid);
+	pidfd = signal_pidfd_open(pid);
 	if (pidfd < 0)
 		return pidfd == -ENOMEM ? pidfd : 0;
 	r = in_group(w, pidfd, g, &hint, &checked);
@@ -391,11 +391,11 @@ static int group(struct cg_group *g, void *data)
 
 	/* "frozen 1": frozen by an ancestor's cgroup.freeze, even one above
 	 * the target, once every task in it stopped. */
-	n = cg_read(g->fd, "cgroup.events", b, sizeof(b));
+	n = cgfile_read(g->fd, "cgroup.events", b, sizeof(b));
 	if (n > 0 && parse_events(b, (size_t)n, &populated, &efrozen) == 0 &&
 	    efrozen == 1)
 		frozen = 1;
-	n = cg_read_all(g->fd, "cgroup.procs", &w->buf, &w->cap);
+	n = cgfile_read_all(g->fd, "cgroup.procs", &w->buf, &w->cap);
 	if (n == -ENOENT || n == -ENODEV || n == -EOPNOTSUPP)
 		return 0;	/* removed; or threaded: listed at its domain */
 	if (n < 0)
@@ -433,7 +433,7 @@ static int frozen_above(int tfd)
 		 * cgroup.freeze): nothing above can freeze the target. */
 		if (fstat(fd, &up) < 0 || up.st_dev != st.st_dev)
 			break;
-		n = cg_read(fd, "cgroup.freeze", b, sizeof(b));
+		n = cgfile_read(fd, "cgroup.freeze", b, sizeof(b));
 		if (n < 0 || parse_bool(b, (size_t)n, &frozen) < 0)
 			break;
 		next = openat(fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -462,14 +462,14 @@ int survivors_collect(struct survivors **sp, const struct surv_in *in)
 	w.s->n = 0;
 	w.s->total = w.s->kthreads = w.s->hidden = 0;
 	w.s->max = in->max ? in->max : CGKILL_MAX_SURVIVORS_DEFAULT;
-	n = cg_read(in->tfd, "cgroup.freeze", b, sizeof(b));
+	n = cgfile_read(in->tfd, "cgroup.freeze", b, sizeof(b));
 	if (n > 0)
 		parse_bool(b, (size_t)n, &frozen);
 	if (!frozen)
 		frozen = frozen_above(in->tfd);
-	r = cg_walk(in->tfd, 1, frozen, group, &w);
+	r = walk_subtree(in->tfd, 1, frozen, group, &w);
 	idset_free(&w.seen);
-	pidvec_free(&w.pv);
+	parse_pidvec_free(&w.pv);
 	free(w.buf);
 	return r < 0 ? r : 0;
 }
@@ -501,12 +501,12 @@ CGKILL_EXPORT int cgkill_op_get_survivor(const struct cgkill_op *op, uint32_t id
 
 	if (!op || !survivor)
 		return -EINVAL;
-	r = cgk_size_check(survivor->size, CGKILL_SURVIVOR_SIZE_VER0);
+	r = opts_size_check(survivor->size, CGKILL_SURVIVOR_SIZE_VER0);
 	if (r < 0)
 		return r;
 	op_lists(op, &s, &unused);
 	if (!s || idx >= s->n)
 		return -ENOENT;
-	cgk_struct_store(survivor, survivor->size, &s->v[idx], sizeof(s->v[idx]));
+	opts_struct_store(survivor, survivor->size, &s->v[idx], sizeof(s->v[idx]));
 	return 0;
 }

@@ -15,7 +15,7 @@
 #include "cgkill-private.h"
 #include "syscalls.h"
 
-void cg_target_free(struct cg_target *t)
+void target_free(struct cg_target *t)
 {
 	free(t->fspath);
 	free(t->cgpath);
@@ -61,19 +61,19 @@ static int open_cgroup_path(const char *path)
 
 	if (has_dotdot(path))
 		return -EINVAL;
-	r = cg_mount_first(&m);
+	r = mount_first(&m);
 	if (r < 0)
 		return r;
 	/* The mount shows the subtree at m.root; the rest is below it. */
-	if (!cgpath_within(path, m.root)) {
-		cg_mount_free(&m);
+	if (!parse_cgpath_within(path, m.root)) {
+		mount_free(&m);
 		return -ENOENT;
 	}
 	rest = path + (strcmp(m.root, "/") ? strlen(m.root) : 0);
 	while (*rest == '/')
 		rest++;
 	mfd = open_dir(AT_FDCWD, m.target, 0);
-	cg_mount_free(&m);
+	mount_free(&m);
 	if (mfd < 0)
 		return mfd;
 	fd = open_dir(mfd, *rest ? rest : ".", RESOLVE_BENEATH);
@@ -81,7 +81,7 @@ static int open_cgroup_path(const char *path)
 	return fd;
 }
 
-int cg_open(const char *path, unsigned int flags)
+int target_open(const char *path, unsigned int flags)
 {
 	struct statfs sfs;
 	int fd, r;
@@ -107,7 +107,7 @@ int cg_open(const char *path, unsigned int flags)
 /* Every group, the root too, has cgroup.procs for as long as it exists;
  * a removed one has no files at all.  Not the text of its link: removal
  * appends " (deleted)" to it, and so may anyone to a group's own name. */
-int cg_removed(int dirfd)
+int target_removed(int dirfd)
 {
 	if (faccessat(dirfd, "cgroup.procs", F_OK, 0) == 0)
 		return 0;
@@ -130,7 +130,7 @@ static int fd_path(int fd, char **out)
 	/* Asked after the read: a group there now was there when its path
 	 * was read (removal is for good), so the text is a path, whatever
 	 * its name ends with. */
-	r = cg_removed(fd);
+	r = target_removed(fd);
 	if (r)
 		return r < 0 ? r : -ENOENT;
 	if (buf[0] != '/')
@@ -157,7 +157,7 @@ static int join_cgpath(const struct cg_mount *m, const char *fspath, char **out)
 	return 0;
 }
 
-int cg_target_check(int dirfd, uint64_t flags, struct cg_target *t)
+int target_check(int dirfd, uint64_t flags, struct cg_target *t)
 {
 	struct cg_mount m = { 0 };
 	struct statfs sfs;
@@ -178,13 +178,13 @@ int cg_target_check(int dirfd, uint64_t flags, struct cg_target *t)
 	if (faccessat(dirfd, "cgroup.events", F_OK, 0) < 0) {
 		if (errno != ENOENT)
 			return -errno;
-		r = cg_removed(dirfd);
+		r = target_removed(dirfd);
 		return r < 0 ? r : r ? -ENOENT : -EPERM;
 	}
 	r = fd_path(dirfd, &t->fspath);
 	if (r < 0)
 		return r;
-	r = cg_mount_of_fd(dirfd, t->fspath, &m, &is_root);
+	r = mount_of_fd(dirfd, t->fspath, &m, &is_root);
 	if (r < 0)
 		goto out;
 	/* The root of the mount is the root as this caller sees it (in a
@@ -196,18 +196,18 @@ int cg_target_check(int dirfd, uint64_t flags, struct cg_target *t)
 	r = join_cgpath(&m, t->fspath, &t->cgpath);
 	if (r < 0)
 		goto out;
-	r = cg_self_path(&self);
+	r = mount_self_path(&self);
 	if (r == -ENOMEDIUM)
 		r = 0;	/* no v2 membership: cannot be inside */
-	else if (r == 0 && cgpath_within(self, t->cgpath))
+	else if (r == 0 && parse_cgpath_within(self, t->cgpath))
 		t->has_self = 1;
 	if (t->has_self && !(flags & CGKILL_ALLOW_SELF))
 		r = -EDEADLK;
 out:
 	free(self);
-	cg_mount_free(&m);
+	mount_free(&m);
 	if (r < 0)
-		cg_target_free(t);
+		target_free(t);
 	return r;
 }
 
@@ -215,7 +215,7 @@ CGKILL_EXPORT int cgkill_open(const char *path, unsigned int flags)
 {
 	int r, cs = cgk_cancel_off();
 
-	r = cg_open(path, flags);
+	r = target_open(path, flags);
 	cgk_cancel_restore(cs);
-	return cgk_error(CGK_CALL_OPEN, r);
+	return errors_filter(CGK_CALL_OPEN, r);
 }

@@ -74,14 +74,14 @@ const char *trace_signame(struct cgkill_op *op, int sig)
 	return op->trace_sig;
 }
 
-void op_trace(struct cgkill_op *op, struct cgkill_trace *ev,
+void trace_event(struct cgkill_op *op, struct cgkill_trace *ev,
 	      const char *fmt, ...)
 {
 	va_list ap;
 
 	ev->size = sizeof(*ev);
 	if (!ev->ns)
-		ev->ns = now_ns() - op->t0;
+		ev->ns = time_now_ns() - op->t0;
 	if (!ev->signal)
 		ev->signal = op->rep.n_stages ? op->stages[op->stage].signal :
 			     op->o.signal;

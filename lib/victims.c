@@ -137,7 +137,7 @@ static short exited(struct victims *v, int pidfd)
 	}
 	do
 		r = poll(&p, 1, 0);
-	while (r < 0 && again(errno));
+	while (r < 0 && cgk_again(errno));
 	if (r <= 0 || (p.revents & POLLNVAL))
 		return 0;
 	return p.revents;
@@ -172,7 +172,7 @@ static uint32_t latest(struct victims *v, pid_t pid)
 	return *slot;
 }
 
-void vic_pin_read(struct victims *v, struct vic_pin *pin, int pidfd, pid_t pid,
+void victims_pin_read(struct victims *v, struct vic_pin *pin, int pidfd, pid_t pid,
 		  int ask_exited)
 {
 	char path[64], b[64];
@@ -180,7 +180,7 @@ void vic_pin_read(struct victims *v, struct vic_pin *pin, int pidfd, pid_t pid,
 	short ev;
 
 	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
-	n = cg_read(AT_FDCWD, path, b, sizeof(b));
+	n = cgfile_read(AT_FDCWD, path, b, sizeof(b));
 	if (n > 0 && b[n - 1] == '\n')
 		n--;
 	if (n < 0)
@@ -281,7 +281,7 @@ static void collect(struct vic *rec)
 		/* ESRCH: reaped, on a kernel that keeps no exit status
 		 * (6.13, 6.14); ENOTTY, EINVAL: no PIDFD_GET_INFO, or a
 		 * /proc/PID fd.  Nothing more will be known. */
-		if (!again(errno)) {
+		if (!cgk_again(errno)) {
 			close(rec->pidfd);
 			rec->pidfd = -1;
 		}
@@ -347,7 +347,7 @@ static int pin_pid(struct native *nt, const char *grel, const char **rel, pid_t 
 		return 0;
 	if (*st == 2) {
 		/* A kernel thread still, or its number was reused? */
-		r = sig_still_kthread(pid);
+		r = signal_still_kthread(pid);
 		if (r == 1)
 			return 0;
 		if (r < 0 && r != -ESRCH)
@@ -356,10 +356,10 @@ static int pin_pid(struct native *nt, const char *grel, const char **rel, pid_t 
 		if (r < 0)
 			return 0;
 	}
-	fd = sig_pin(pid);
+	fd = signal_pin(pid);
 	if (fd < 0)
 		return fd == -ESRCH ? 0 : fd;
-	r = sig_classify(nt->n->sc, fd, pid, 0, &cls);
+	r = signal_classify(nt->n->sc, fd, pid, 0, &cls);
 	if (r < 0 || cls != SIG_IN) {
 		close(fd);
 		if (r == 0 && cls == SIG_KTHREAD)
@@ -368,7 +368,7 @@ static int pin_pid(struct native *nt, const char *grel, const char **rel, pid_t 
 	}
 	/* Whether it exited before the kill is asked of all at once, just
 	 * before it (mark_before()). */
-	vic_pin_read(nt->v, &pin, fd, pid, 0);
+	victims_pin_read(nt->v, &pin, fd, pid, 0);
 	pin.pidfd = fd;
 	*st = 1;
 	nt->newly++;
@@ -410,7 +410,7 @@ static int pin_group(struct cg_group *g, void *data)
 	r = idset_get(nt->n->groups, g->id, &unused);
 	if (r < 0)
 		return r;
-	n = cg_read_all(g->fd, "cgroup.procs", &nt->buf, &nt->bufcap);
+	n = cgfile_read_all(g->fd, "cgroup.procs", &nt->buf, &nt->bufcap);
 	if (n == -ENOENT || n == -ENODEV || n == -EOPNOTSUPP)
 		return 0;	/* removed; or threaded: listed at its domain */
 	if (n < 0)
@@ -437,7 +437,7 @@ static int pin_pass(struct native *nt)
 	int r;
 
 	nt->newly = nt->groups = nt->hidden = 0;
-	r = cg_walk(nt->n->tfd, 0, 0, pin_group, nt);
+	r = walk_subtree(nt->n->tfd, 0, 0, pin_group, nt);
 	rep->passes++;
 	nt->n->stage->passes++;
 	if (nt->groups > rep->cgroups)
@@ -452,17 +452,17 @@ static int frozen_now(int tfd)
 {
 	char b[256];
 	int populated, frozen = 0;
-	ssize_t n = cg_read(tfd, "cgroup.events", b, sizeof(b));
+	ssize_t n = cgfile_read(tfd, "cgroup.events", b, sizeof(b));
 
 	return n > 0 && parse_events(b, (size_t)n, &populated, &frozen) == 0 && frozen == 1;
 }
 
 static void wait_frozen(int tfd)
 {
-	uint64_t until = now_ns() + FROZEN_WAIT_NS;
+	uint64_t until = time_now_ns() + FROZEN_WAIT_NS;
 	struct timespec ts = { 0, FROZEN_POLL_NS };
 
-	while (!frozen_now(tfd) && now_ns() < until)
+	while (!frozen_now(tfd) && time_now_ns() < until)
 		nanosleep(&ts, NULL);
 }
 
@@ -495,7 +495,7 @@ static int mark_before(struct native *nt)
 			fds[k++] = (struct pollfd){ .fd = nt->p[i].pin.pidfd, .events = POLLIN };
 	do
 		r = poll(fds, k, 0);
-	while (r < 0 && again(errno));
+	while (r < 0 && cgk_again(errno));
 	k = 0;
 	for (size_t i = 0; r > 0 && i < nt->np; i++) {
 		short ev;
@@ -520,7 +520,7 @@ static void native_free(struct native *nt)
 			close(nt->p[i].pin.pidfd);
 	free(nt->p);
 	idset_free(&nt->listed);
-	pidvec_free(&nt->pv);
+	parse_pidvec_free(&nt->pv);
 	free(nt->buf);
 }
 
@@ -558,7 +558,7 @@ int victims_native(struct victims *v, struct vic_native *n)
 	if (r == 0)
 		r = mark_before(&nt);
 	if (r == 0)
-		r = cg_write(n->tfd, "cgroup.kill", "1");
+		r = cgfile_write(n->tfd, "cgroup.kill", "1");
 	/* At once: the victims die frozen or not (SIGKILL ends a frozen
 	 * task), and a freeze is never left past the call. */
 	r2 = freeze_end(n->tfd, &fz, 0);
@@ -566,7 +566,7 @@ int victims_native(struct victims *v, struct vic_native *n)
 	if (r == 0 && r2 == 0 && fz.foreign) {
 		char b[8];
 		int frozen = 0;
-		ssize_t len = cg_read(n->tfd, "cgroup.freeze", b, sizeof(b));
+		ssize_t len = cgfile_read(n->tfd, "cgroup.freeze", b, sizeof(b));
 
 		if (len > 0 && parse_bool(b, (size_t)len, &frozen) == 0 && frozen)
 			n->rep->flags |= CGKILL_REPORT_FROZEN_BY_OTHER;
@@ -599,7 +599,7 @@ CGKILL_EXPORT int cgkill_op_get_victim(const struct cgkill_op *op, uint32_t idx,
 
 	if (!op || !victim)
 		return -EINVAL;
-	r = cgk_size_check(victim->size, CGKILL_VICTIM_SIZE_VER0);
+	r = opts_size_check(victim->size, CGKILL_VICTIM_SIZE_VER0);
 	if (r < 0)
 		return r;
 	op_lists(op, &unused, &v);
@@ -610,6 +610,6 @@ CGKILL_EXPORT int cgkill_op_get_victim(const struct cgkill_op *op, uint32_t idx,
 	if (!(v->v[idx].pub.flags & CGKILL_VICTIM_EXITED))
 		collect(&v->v[idx]);
 	cgk_cancel_restore(cs);
-	cgk_struct_store(victim, victim->size, &v->v[idx].pub, sizeof(v->v[idx].pub));
+	opts_struct_store(victim, victim->size, &v->v[idx].pub, sizeof(v->v[idx].pub));
 	return 0;
 }

@@ -45,7 +45,7 @@ struct walker {
 	size_t rel_cap;
 };
 
-int cg_list_children(int fd, char **names, size_t *len)
+int walk_list_children(int fd, char **names, size_t *len)
 {
 	char buf[8192];
 	size_t cap = 0;
@@ -55,7 +55,7 @@ int cg_list_children(int fd, char **names, size_t *len)
 	*len = 0;
 	if (lseek(fd, 0, SEEK_SET) < 0)
 		return -errno;
-	while ((n = getdents64(fd, buf, sizeof(buf))) > 0 || (n < 0 && again(errno))) {
+	while ((n = getdents64(fd, buf, sizeof(buf))) > 0 || (n < 0 && cgk_again(errno))) {
 		if (n < 0)
 			continue;
 		for (ssize_t o = 0; o < n;) {
@@ -136,7 +136,7 @@ static int visit(struct walker *w, int fd, const char *name, size_t rel_len,
 	if (w->s->want_freeze && w->n > 0 && !g.own_frozen) {
 		char b[8];
 		int v = 0;
-		ssize_t n = cg_read(fd, "cgroup.freeze", b, sizeof(b));
+		ssize_t n = cgfile_read(fd, "cgroup.freeze", b, sizeof(b));
 
 		if (n >= 0 && parse_bool(b, (size_t)n, &v) == 0)
 			g.own_frozen = v;
@@ -158,7 +158,7 @@ static int visit(struct walker *w, int fd, const char *name, size_t rel_len,
 		w->cap = cap;
 	}
 	f = &w->st[w->n];
-	r = cg_list_children(fd, &f->names, &f->len);
+	r = walk_list_children(fd, &f->names, &f->len);
 	if (r < 0)
 		goto fail;
 	f->fd = fd;
@@ -216,7 +216,7 @@ static int leave(struct walker *w)
 	return r;
 }
 
-int cg_walk_spec(int dirfd, const struct walk_spec *s)
+int walk_subtree_spec(int dirfd, const struct walk_spec *s)
 {
 	struct walker w = { .s = s };
 	int fd, r, count = 0;
@@ -281,7 +281,7 @@ out:
 	return r;
 }
 
-int cg_walk(int dirfd, int want_freeze, int frozen, walk_fn fn, void *data)
+int walk_subtree(int dirfd, int want_freeze, int frozen, walk_fn fn, void *data)
 {
 	const struct walk_spec s = {
 		.enter = fn,
@@ -290,5 +290,5 @@ int cg_walk(int dirfd, int want_freeze, int frozen, walk_fn fn, void *data)
 		.frozen = frozen,
 	};
 
-	return cg_walk_spec(dirfd, &s);
+	return walk_subtree_spec(dirfd, &s);
 }

@@ -172,7 +172,7 @@ static const int errnos[] = { EINTR, EAGAIN, ENOMEM, EMFILE, ENFILE, EACCES, ESR
 /* Is err one of cgkill_path()'s documented errors? */
 static bool path_error(int err)
 {
-	const int *set = cgk_call_errors(CGK_CALL_PATH, NULL);
+	const int *set = errors_of_call(CGK_CALL_PATH, NULL);
 
 	assert_non_null(set);
 	for (; *set; set++)

@@ -243,7 +243,7 @@ static void test_report_store(void **state)
 	/* The size the library knows: every field, the caller's size kept. */
 	memset(&buf, 0xee, sizeof(buf));
 	buf.r.size = sizeof(src);
-	report_store(&buf.r, &src);
+	opts_report_store(&buf.r, &src);
 	assert_memory_equal(&buf.r, &src, sizeof(src));
 	for (size_t i = sizeof(src); i < sizeof(src) + guard; i++)
 		assert_int_equal(buf.b[i], 0xee);
@@ -251,7 +251,7 @@ static void test_report_store(void **state)
 	 * past its size. */
 	memset(&buf, 0xee, sizeof(buf));
 	buf.r.size = (uint32_t)(sizeof(src) + tail);
-	report_store(&buf.r, &src);
+	opts_report_store(&buf.r, &src);
 	assert_int_equal(buf.r.size, sizeof(src) + tail);
 	assert_memory_equal((char *)&buf.r + 4, (char *)&src + 4, sizeof(src) - 4);
 	for (size_t i = sizeof(src); i < sizeof(src) + tail; i++)
@@ -261,7 +261,7 @@ static void test_report_store(void **state)
 	/* The largest size. */
 	memset(&buf, 0xee, sizeof(buf));
 	buf.r.size = CGKILL_STRUCT_SIZE_MAX;
-	report_store(&buf.r, &src);
+	opts_report_store(&buf.r, &src);
 	assert_int_equal(buf.r.size, CGKILL_STRUCT_SIZE_MAX);
 	for (size_t i = sizeof(src); i < CGKILL_STRUCT_SIZE_MAX; i++)
 		assert_int_equal(buf.b[i], 0);
@@ -282,7 +282,7 @@ static void test_struct_grown(void **state)
 		lib[i] = (unsigned char)(i + 1);
 	/* Storing: the older caller gets its 80 bytes, not one more. */
 	memset(caller, 0xee, sizeof(caller));
-	cgk_struct_store(caller, old, lib, sizeof(lib));
+	opts_struct_store(caller, old, lib, sizeof(lib));
 	{
 		uint32_t sz;
 
@@ -297,18 +297,18 @@ static void test_struct_grown(void **state)
 	for (size_t i = 0; i < old; i++)
 		caller[i] = (unsigned char)(i + 1);
 	memcpy(caller, &old, sizeof(old));
-	assert_int_equal(cgk_struct_load(lib, sizeof(lib), caller, old, 48), 0);
+	assert_int_equal(opts_struct_load(lib, sizeof(lib), caller, old, 48), 0);
 	assert_memory_equal(lib, caller, old);
 	for (size_t i = old; i < sizeof(lib); i++)
 		assert_int_equal(lib[i], 0);
 	/* Below the first version's size, above the cap. */
-	assert_int_equal(cgk_struct_load(lib, sizeof(lib), caller, 47, 48), -EINVAL);
-	assert_int_equal(cgk_struct_load(lib, sizeof(lib), &buf, CGKILL_STRUCT_SIZE_MAX + 1, 48),
+	assert_int_equal(opts_struct_load(lib, sizeof(lib), caller, 47, 48), -EINVAL);
+	assert_int_equal(opts_struct_load(lib, sizeof(lib), &buf, CGKILL_STRUCT_SIZE_MAX + 1, 48),
 			 -E2BIG);
-	assert_int_equal(cgk_size_check(0, 48), -EINVAL);
-	assert_int_equal(cgk_size_check(48, 48), 0);
-	assert_int_equal(cgk_size_check(CGKILL_STRUCT_SIZE_MAX, 48), 0);
-	assert_int_equal(cgk_size_check(CGKILL_STRUCT_SIZE_MAX + 1, 48), -E2BIG);
+	assert_int_equal(opts_size_check(0, 48), -EINVAL);
+	assert_int_equal(opts_size_check(48, 48), 0);
+	assert_int_equal(opts_size_check(CGKILL_STRUCT_SIZE_MAX, 48), 0);
+	assert_int_equal(opts_size_check(CGKILL_STRUCT_SIZE_MAX + 1, 48), -E2BIG);
 }
 
 static void never_called(const struct cgkill_trace *ev, void *data)
@@ -381,7 +381,7 @@ static bool in_set(const int *set, int err)
 	return false;
 }
 
-/* The calls whose errors go through cgk_error(): EIO must be theirs. */
+/* The calls whose errors go through errors_filter(): EIO must be theirs. */
 static bool mapped(enum cgk_call c)
 {
 	return c != CGK_CALL_OP_GET_FD && c != CGK_CALL_OP_GET_STAGE &&
@@ -393,24 +393,24 @@ static void test_error_sets(void **state)
 {
 	(void)state;
 	/* One inside cgkill_path()'s set passes, one outside is EIO. */
-	assert_int_equal(cgk_error(CGK_CALL_PATH, -ENOENT), -ENOENT);
-	assert_int_equal(cgk_error(CGK_CALL_PATH, -ELOOP), -ELOOP);
-	assert_int_equal(cgk_error(CGK_CALL_PATH, -ESRCH), -EIO);
-	assert_int_equal(cgk_error(CGK_CALL_PATH, -EINTR), -EIO);
-	assert_int_equal(cgk_error(CGK_CALL_FD, -ELOOP), -EIO);
-	assert_int_equal(cgk_error(CGK_CALL_PID, -ESRCH), -ESRCH);
-	assert_int_equal(cgk_error(CGK_CALL_OPEN_PIDFD, -ESRCH), -ESRCH);
-	assert_int_equal(cgk_error(CGK_CALL_OPEN, -ESRCH), -EIO);
-	assert_int_equal(cgk_error(CGK_CALL_OPEN, -ECANCELED), -EIO);
+	assert_int_equal(errors_filter(CGK_CALL_PATH, -ENOENT), -ENOENT);
+	assert_int_equal(errors_filter(CGK_CALL_PATH, -ELOOP), -ELOOP);
+	assert_int_equal(errors_filter(CGK_CALL_PATH, -ESRCH), -EIO);
+	assert_int_equal(errors_filter(CGK_CALL_PATH, -EINTR), -EIO);
+	assert_int_equal(errors_filter(CGK_CALL_FD, -ELOOP), -EIO);
+	assert_int_equal(errors_filter(CGK_CALL_PID, -ESRCH), -ESRCH);
+	assert_int_equal(errors_filter(CGK_CALL_OPEN_PIDFD, -ESRCH), -ESRCH);
+	assert_int_equal(errors_filter(CGK_CALL_OPEN, -ESRCH), -EIO);
+	assert_int_equal(errors_filter(CGK_CALL_OPEN, -ECANCELED), -EIO);
 	/* Results that are not errors pass. */
-	assert_int_equal(cgk_error(CGK_CALL_FD, 0), 0);
-	assert_int_equal(cgk_error(CGK_CALL_FD, CGKILL_TIMEOUT), CGKILL_TIMEOUT);
-	assert_int_equal(cgk_error(CGK_CALL_OP_PROCESS, CGKILL_RUNNING), CGKILL_RUNNING);
-	assert_int_equal(cgk_error(CGK_CALL_OPEN, 17), 17);	/* an fd */
+	assert_int_equal(errors_filter(CGK_CALL_FD, 0), 0);
+	assert_int_equal(errors_filter(CGK_CALL_FD, CGKILL_TIMEOUT), CGKILL_TIMEOUT);
+	assert_int_equal(errors_filter(CGK_CALL_OP_PROCESS, CGKILL_RUNNING), CGKILL_RUNNING);
+	assert_int_equal(errors_filter(CGK_CALL_OPEN, 17), 17);	/* an fd */
 	/* Every call, every errno: itself if in the set, else EIO. */
 	for (int c = 0; c < CGK_CALL_COUNT; c++) {
 		const char *name = NULL;
-		const int *set = cgk_call_errors((enum cgk_call)c, &name);
+		const int *set = errors_of_call((enum cgk_call)c, &name);
 
 		assert_non_null(set);
 		assert_non_null(name);
@@ -419,7 +419,7 @@ static void test_error_sets(void **state)
 		if (mapped((enum cgk_call)c) && !in_set(set, EIO))
 			fail_msg("%s maps errors to EIO, not in its set", name);
 		for (int e = 1; e < 4096; e++) {
-			int r = cgk_error((enum cgk_call)c, -e);
+			int r = errors_filter((enum cgk_call)c, -e);
 
 			if (in_set(set, e))
 				assert_int_equal(r, -e);
@@ -427,7 +427,7 @@ static void test_error_sets(void **state)
 				assert_int_equal(r, -EIO);
 		}
 	}
-	assert_null(cgk_call_errors(CGK_CALL_COUNT, NULL));
+	assert_null(errors_of_call(CGK_CALL_COUNT, NULL));
 }
 
 int main(void)

@@ -31,7 +31,7 @@ static void test_procs(void **state)
 	assert_int_equal(parse_procs(S("1 2\n"), &pv), -EINVAL);
 	assert_int_equal(parse_procs(S("99999999999\n"), &pv), -EINVAL);
 	assert_int_equal(parse_procs(S("\n"), &pv), -EINVAL);
-	pidvec_free(&pv);
+	parse_pidvec_free(&pv);
 	/* Many pids grow the vector. */
 	{
 		char buf[70000];
@@ -42,7 +42,7 @@ static void test_procs(void **state)
 		assert_int_equal(parse_procs(buf, len, &pv), 0);
 		assert_int_equal(pv.n, 10000);
 		assert_int_equal(pv.v[9999], 10000);
-		pidvec_free(&pv);
+		parse_pidvec_free(&pv);
 	}
 }
 
@@ -171,11 +171,11 @@ static void test_type_bool_within(void **state)
 	assert_int_equal(v, 0);
 	assert_int_equal(parse_bool(S("2\n"), &v), -EINVAL);
 	assert_int_equal(parse_bool(S(""), &v), -EINVAL);
-	assert_true(cgpath_within("/a/b", "/a"));
-	assert_true(cgpath_within("/a", "/a"));
-	assert_false(cgpath_within("/ab", "/a"));
-	assert_true(cgpath_within("/x", "/"));
-	assert_false(cgpath_within("/a", "/a/b"));
+	assert_true(parse_cgpath_within("/a/b", "/a"));
+	assert_true(parse_cgpath_within("/a", "/a"));
+	assert_false(parse_cgpath_within("/ab", "/a"));
+	assert_true(parse_cgpath_within("/x", "/"));
+	assert_false(parse_cgpath_within("/a", "/a/b"));
 }
 
 static void test_idset(void **state)

@@ -263,7 +263,7 @@ struct msg {
 
 static bool in_set(enum cgk_call call, int err)
 {
-	for (const int *e = cgk_call_errors(call, NULL); *e; e++)
+	for (const int *e = errors_of_call(call, NULL); *e; e++)
 		if (*e == err)
 			return true;
 	return false;
@@ -273,7 +273,7 @@ static const char *call_name(enum cgk_call call)
 {
 	const char *name = "?";
 
-	cgk_call_errors(call, &name);
+	errors_of_call(call, &name);
 	return name;
 }
 
@@ -410,7 +410,7 @@ static struct cgkill_op *start_op(const char *group, const struct cgkill_opts *o
 
 static uint64_t mono_ms(void)
 {
-	return now_ns() / 1000000;
+	return time_now_ns() / 1000000;
 }
 
 /* Run a started operation to its end, by cgkill_op_process() when its fd
@@ -1629,7 +1629,7 @@ static void test_table_matches_sets(void **state)
 		}
 	}
 	for (int c = 0; c < CGK_CALL_COUNT; c++)
-		for (const int *e = cgk_call_errors((enum cgk_call)c, NULL); *e; e++) {
+		for (const int *e = errors_of_call((enum cgk_call)c, NULL); *e; e++) {
 			bool found = false;
 
 			for (size_t i = 0; i < N_SCENARIOS; i++)
@@ -1653,7 +1653,7 @@ static void test_every_error_returned(void **state)
 	(void)state;
 	cgt_require();
 	for (int c = 0; c < CGK_CALL_COUNT; c++)
-		for (const int *e = cgk_call_errors((enum cgk_call)c, NULL); *e; e++)
+		for (const int *e = errors_of_call((enum cgk_call)c, NULL); *e; e++)
 			if (!seen[c][*e]) {
 				fprintf(stderr, "%s never returned %s\n",
 					call_name((enum cgk_call)c), strerrorname_np(*e));
@@ -1835,7 +1835,7 @@ static int check_page(const char *src, enum cgk_call call)
 		fprintf(stderr, "%s: %s does not name it in NAME\n", name, pg.file);
 		bad++;
 	}
-	for (const int *e = cgk_call_errors(call, NULL); *e; e++) {
+	for (const int *e = errors_of_call(call, NULL); *e; e++) {
 		bool listed = false;
 
 		for (int i = 0; i < pg.n_errs; i++)

@@ -7,7 +7,7 @@
  * end is an ASan report.  A path that fills the buffer is refused: the
  * kernel cuts long paths without a word, so it may be a prefix.  On success the path starts with
  * '/', is NUL-terminated and is the first "0::/" line's text.  The path it
- * returns is what the library then compares with cgpath_within(), so that
+ * returns is what the library then compares with parse_cgpath_within(), so that
  * is checked on it too: a path is within itself, "/" and its ancestors, and
  * neither an ancestor nor a sibling sharing its prefix is within it.
  */
@@ -67,8 +67,8 @@ static void check_within(const char *path)
 	size_t n = strlen(path), ancestors = 0;
 	char *tmp = fuzz_alloc(n + 2);
 
-	FUZZ_CHECK(cgpath_within(path, path) == 1);
-	FUZZ_CHECK(cgpath_within(path, "/") == 1);
+	FUZZ_CHECK(parse_cgpath_within(path, path) == 1);
+	FUZZ_CHECK(parse_cgpath_within(path, "/") == 1);
 	/* Each proper ancestor "/a", "/a/b" of "/a/b/c". */
 	for (size_t k = 1; k < n && ancestors < MAX_ANCESTORS; k++) {
 		if (path[k] != '/')
@@ -76,8 +76,8 @@ static void check_within(const char *path)
 		ancestors++;
 		memcpy(tmp, path, k);
 		tmp[k] = '\0';
-		FUZZ_CHECK(cgpath_within(path, tmp) == 1);
-		FUZZ_CHECK(cgpath_within(tmp, path) == 0);
+		FUZZ_CHECK(parse_cgpath_within(path, tmp) == 1);
+		FUZZ_CHECK(parse_cgpath_within(tmp, path) == 0);
 	}
 	/* "/ax" is not within "/a" (a trailing slash is not a cgroup path
 	 * the kernel prints, except for the root). */
@@ -85,8 +85,8 @@ static void check_within(const char *path)
 		memcpy(tmp, path, n);
 		tmp[n] = 'x';
 		tmp[n + 1] = '\0';
-		FUZZ_CHECK(cgpath_within(tmp, path) == 0);
-		FUZZ_CHECK(cgpath_within(path, tmp) == 0);
+		FUZZ_CHECK(parse_cgpath_within(tmp, path) == 0);
+		FUZZ_CHECK(parse_cgpath_within(path, tmp) == 0);
 	}
 	free(tmp);
 }

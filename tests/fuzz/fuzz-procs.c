@@ -84,9 +84,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					       fresh.n * sizeof(*fresh.v)));
 	}
 out:
-	pidvec_free(&fresh);
+	parse_pidvec_free(&fresh);
 	FUZZ_CHECK(!fresh.v && !fresh.n && !fresh.cap);
-	pidvec_free(&seeded);
+	parse_pidvec_free(&seeded);
 	free(want);
 	free(buf);
 	return 0;

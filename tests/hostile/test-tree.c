@@ -282,7 +282,7 @@ static void test_wide(void **state)
 	/* Files are no groups: the walk lists directories only. */
 	assert_int_equal(close(openat(t->fd, "c000/file", O_CREAT | O_WRONLY | O_CLOEXEC,
 				      0644)), 0);
-	assert_int_equal(cg_walk(t->fd, 0, 0, record, &r), 1 + WIDE * 4);
+	assert_int_equal(walk_subtree(t->fd, 0, 0, record, &r), 1 + WIDE * 4);
 	assert_int_equal(r.n, 1 + WIDE * 4);
 	check_preorder(&r);
 	for (int i = 0; i < WIDE; i++)
@@ -295,14 +295,14 @@ static void test_wide(void **state)
 
 	/* A frozen target: every group below is held by it. */
 	r = (struct rec){ .top = t->fd, .frozen = 1 };
-	assert_int_equal(cg_walk(t->fd, 0, 1, record, &r), 1 + WIDE * 4);
+	assert_int_equal(walk_subtree(t->fd, 0, 1, record, &r), 1 + WIDE * 4);
 	rec_free(&r);
 
 	/* The removal stops at the directory holding a file. */
-	assert_int_equal(cg_remove_children(t->fd), -ENOTEMPTY);
+	assert_int_equal(remove_children(t->fd), -ENOTEMPTY);
 	assert_int_equal(subdirs(t->fd, "c000"), 0);
 	assert_int_equal(unlinkat(t->fd, "c000/file", 0), 0);
-	assert_int_equal(cg_remove_children(t->fd), 0);
+	assert_int_equal(remove_children(t->fd), 0);
 	assert_int_equal(subdirs(t->fd, "."), 0);
 	assert_int_equal(open_fds(), fds);
 }
@@ -319,8 +319,8 @@ static void *deep_thread(void *arg)
 {
 	struct deep *d = arg;
 
-	d->walked = cg_walk(d->t->fd, 0, 0, record, &d->r);
-	d->removed = cg_remove_children(d->t->fd);
+	d->walked = walk_subtree(d->t->fd, 0, 0, record, &d->r);
+	d->removed = remove_children(d->t->fd);
 	return NULL;
 }
 
@@ -387,7 +387,7 @@ static char *first_listed(int at, const char *rel, const char *x, const char *y)
 	size_t len = 0;
 
 	assert_true(fd >= 0);
-	assert_int_equal(cg_list_children(fd, &names, &len), 0);
+	assert_int_equal(walk_list_children(fd, &names, &len), 0);
 	for (size_t o = 0; o < len && !first; o += strlen(names + o) + 1)
 		if (!strcmp(names + o, x) || !strcmp(names + o, y))
 			first = strdup(names + o);
@@ -437,7 +437,7 @@ static void test_vanishing(void **state)
 	free(first_a12);
 	/* "", a, a/a1, c (removed while visited, or left), e, e/e1 */
 	expect = 6 + (b_first ? 2 : 0) + (a2_first ? 1 : 0);
-	assert_int_equal(cg_walk(t->fd, 0, 0, record, &r), expect);
+	assert_int_equal(walk_subtree(t->fd, 0, 0, record, &r), expect);
 	assert_int_equal((int)r.n, expect);
 	assert_int_equal(rec_find(&r, "b") >= 0, b_first);
 	assert_int_equal(rec_find(&r, "b/b1") >= 0, b_first);
@@ -447,7 +447,7 @@ static void test_vanishing(void **state)
 	assert_true(rec_find(&r, "e/e1") > 0);
 	check_preorder(&r);
 	rec_free(&r);
-	assert_int_equal(cg_remove_children(t->fd), 0);
+	assert_int_equal(remove_children(t->fd), 0);
 	assert_int_equal(subdirs(t->fd, "."), 0);
 	assert_int_equal(open_fds(), fds);
 }
@@ -472,7 +472,7 @@ static void test_sibling_removed(void **state)
 	first = first_listed(t->fd, ".", "p", "q");
 	assert_non_null(first);
 	r.at = first;
-	assert_int_equal(cg_walk(t->fd, 0, 0, record, &r), 2);
+	assert_int_equal(walk_subtree(t->fd, 0, 0, record, &r), 2);
 	assert_int_equal(r.n, 2);
 	assert_string_equal(r.rel[1], first);
 	rec_free(&r);
@@ -522,7 +522,7 @@ static void test_moved(void **state)
 	mkdir_p(t->fd, at);
 	mkdir_p(t->fd, "elsewhere");
 	r.at = at;	/* the deepest */
-	assert_int_equal(cg_walk_spec(t->fd, &s), -ESTALE);
+	assert_int_equal(walk_subtree_spec(t->fd, &s), -ESTALE);
 	/* Left with their own parents: MOVED_AT + 1 .. MOVE_DEPTH. */
 	assert_int_equal(r.leaves, MOVE_DEPTH - MOVED_AT);
 	rec_free(&r);
@@ -550,23 +550,23 @@ static void test_errors(void **state)
 
 	mkdir_p(t->fd, "a/b/c/d/e/f");
 	mkdir_p(t->fd, "g/h");
-	assert_int_equal(cg_walk(t->fd, 0, 0, record, &r), -EIO);
+	assert_int_equal(walk_subtree(t->fd, 0, 0, record, &r), -EIO);
 	assert_int_equal(r.n, 5);
 	rec_free(&r);
 	assert_int_equal(open_fds(), fds);
 
 	s2.data = &n;
-	assert_int_equal(cg_walk_spec(t->fd, &s2), -EBUSY);
+	assert_int_equal(walk_subtree_spec(t->fd, &s2), -EBUSY);
 	assert_int_equal(n, 3);
 	assert_int_equal(open_fds(), fds);
 
 	fd = openat(t->fd, "file", O_CREAT | O_RDONLY | O_CLOEXEC, 0644);
 	assert_true(fd >= 0);
-	assert_int_equal(cg_walk(fd, 0, 0, record, &r), -ENOTDIR);
-	assert_int_equal(cg_remove_children(fd), -ENOTDIR);
+	assert_int_equal(walk_subtree(fd, 0, 0, record, &r), -ENOTDIR);
+	assert_int_equal(remove_children(fd), -ENOTDIR);
 	close(fd);
 	assert_int_equal(unlinkat(t->fd, "file", 0), 0);
-	assert_int_equal(cg_remove_children(t->fd), 0);
+	assert_int_equal(remove_children(t->fd), 0);
 	assert_int_equal(subdirs(t->fd, "."), 0);
 	assert_int_equal(open_fds(), fds);
 }

@@ -31,7 +31,7 @@ static void test_status(void **state)
 	struct surv_status st;
 
 	(void)state;
-	assert_int_equal(surv_parse_status(status, strlen(status), &st), 0);
+	assert_int_equal(survivors_parse_status(status, strlen(status), &st), 0);
 	assert_int_equal(st.tracer, 1234);
 	assert_int_equal(st.threads, 3);
 	assert_true(st.pending == 1ULL << (SIGKILL - 1));
@@ -47,17 +47,17 @@ static void test_status(void **state)
 			"SigIgn:\t00000000000000000000000000004000\n"
 			"SigCgt:\t00000000000000000000000000000000\n";
 
-		assert_int_equal(surv_parse_status(wide, strlen(wide), &st), 0);
+		assert_int_equal(survivors_parse_status(wide, strlen(wide), &st), 0);
 		assert_true(st.blocked == 0);
 		assert_true(st.ignored == 1ULL << (SIGTERM - 1));
 	}
 	/* Missing or malformed fields. */
-	assert_int_equal(surv_parse_status("TracerPid:\t0\n", 13, &st), -EINVAL);
+	assert_int_equal(survivors_parse_status("TracerPid:\t0\n", 13, &st), -EINVAL);
 	{
 		const char bad[] = "TracerPid:\tx\nThreads:\t1\nSigPnd:\t0\nShdPnd:\t0\n"
 				   "SigBlk:\t0\nSigIgn:\t0\nSigCgt:\t0\n";
 
-		assert_int_equal(surv_parse_status(bad, strlen(bad), &st), -EINVAL);
+		assert_int_equal(survivors_parse_status(bad, strlen(bad), &st), -EINVAL);
 	}
 }
 
@@ -68,14 +68,14 @@ static void test_stat(void **state)
 	const char longc[] = "7 (0123456789abcdefXYZ) t 1";
 
 	(void)state;
-	assert_int_equal(surv_parse_stat(a, strlen(a), comm, &s), 0);
+	assert_int_equal(survivors_parse_stat(a, strlen(a), comm, &s), 0);
 	assert_string_equal(comm, "a) b) c");
 	assert_int_equal(s, 'D');
-	assert_int_equal(surv_parse_stat(longc, strlen(longc), comm, &s), 0);
+	assert_int_equal(survivors_parse_stat(longc, strlen(longc), comm, &s), 0);
 	assert_string_equal(comm, "0123456789abcde");
 	assert_int_equal(s, 't');
-	assert_int_equal(surv_parse_stat("1 (x", 4, comm, &s), -EINVAL);
-	assert_int_equal(surv_parse_stat("1 (x)", 5, comm, &s), -EINVAL);
+	assert_int_equal(survivors_parse_stat("1 (x", 4, comm, &s), -EINVAL);
+	assert_int_equal(survivors_parse_stat("1 (x)", 5, comm, &s), -EINVAL);
 }
 
 static int load(uint64_t flags, int sig, uint32_t max_victims)
