@@ -51,8 +51,8 @@ extern "C" {
 #define CGKILL_VERSION_MINOR 2
 #define CGKILL_VERSION_PATCH 0
 /* True when the header is at least version a.b.c. */
-#define CGKILL_CHECK_VERSION(a, b, c) \
-	(CGKILL_VERSION_MAJOR > (a) || \
+#define CGKILL_CHECK_VERSION(a, b, c)                                   \
+	(CGKILL_VERSION_MAJOR > (a) ||                                  \
 	 (CGKILL_VERSION_MAJOR == (a) && CGKILL_VERSION_MINOR > (b)) || \
 	 (CGKILL_VERSION_MAJOR == (a) && CGKILL_VERSION_MINOR == (b) && \
 	  CGKILL_VERSION_PATCH >= (c)))
@@ -67,7 +67,7 @@ enum {
 	CGKILL_DONE = 0,	/* no user process is left in the subtree */
 	CGKILL_TIMEOUT = 1,	/* the deadline passed with user processes left */
 	CGKILL_RUNNING = 2,	/* cgkill_op_process(): not finished yet */
-	CGKILL_LEFT_FROZEN = 3,	/* the thaw after the signalling round failed:
+	CGKILL_LEFT_FROZEN = 3, /* the thaw after the signalling round failed:
 				   the target is still frozen (see
 				   report.thaw_error); nothing was waited for */
 };
@@ -76,20 +76,27 @@ enum {
 
 /* An 8-byte slot for a pointer, so the layout does not depend on its size. */
 #if defined(__cplusplus)
-#define CGKILL_PTR_SLOT(type, name) \
-	union { type name; uint64_t name##_slot_; }
+#define CGKILL_PTR_SLOT(type, name)    \
+	union {                        \
+		type name;             \
+		uint64_t name##_slot_; \
+	}
 #else
-#define CGKILL_PTR_SLOT(type, name) \
-	__extension__ union { type name; uint64_t name##_slot_; }
+#define CGKILL_PTR_SLOT(type, name)    \
+	__extension__ union {          \
+		type name;             \
+		uint64_t name##_slot_; \
+	}
 #endif
 
 /* The largest size the library accepts for any of its structures. */
 #define CGKILL_STRUCT_SIZE_MAX 4096
 
 #define CGKILL_TIMEOUT_INFINITE (-1)	/* timeout_ms: wait as long as it takes */
-#define CGKILL_TIMEOUT_DEFAULT_MS 10000	/* used when opts is NULL */
+#define CGKILL_TIMEOUT_DEFAULT_MS 10000 /* used when opts is NULL */
 
 /* struct cgkill_opts.flags */
+/* clang-format off */
 #define CGKILL_FORCE_FREEZE	(1ULL << 0) /* never write cgroup.kill */
 #define CGKILL_ALLOW_SELF	(1ULL << 1) /* target may contain the caller */
 #define CGKILL_DRY_RUN		(1ULL << 2) /* list, signal nothing */
@@ -104,18 +111,19 @@ enum {
 					       killed, with how it ended */
 #define CGKILL_RELEASE_MEMORY	(1ULL << 8) /* with SIGKILL: reap the victims'
 					       memory (process_mrelease) */
+/* clang-format on */
 
 /* struct cgkill_proc.flags */
-#define CGKILL_PROC_DRY_RUN	(1U << 0) /* listed, not signalled */
+#define CGKILL_PROC_DRY_RUN (1U << 0) /* listed, not signalled */
 
 /* What the observer sees for each process the library signals.  Filled by
  * the library: size says which fields it filled (CGKILL_PROC_SIZE_VER0 or
  * more); read a later field only when size covers it. */
 struct cgkill_proc {
-	uint32_t size;		/* bytes filled by the library */
-	int32_t pid;		/* in the caller's pid namespace */
-	int32_t signal;		/* the signal sent (or that would be sent) */
-	uint32_t flags;		/* CGKILL_PROC_* */
+	uint32_t size;	/* bytes filled by the library */
+	int32_t pid;	/* in the caller's pid namespace */
+	int32_t signal; /* the signal sent (or that would be sent) */
+	uint32_t flags; /* CGKILL_PROC_* */
 	/* group relative to the target, "" for the target itself; valid
 	 * during the call only */
 	CGKILL_PTR_SLOT(const char *, cgroup);
@@ -129,32 +137,31 @@ struct cgkill_proc {
  * Return 0 to go on; a negative errno stops the operation, which restores
  * the freezer and returns that error.
  */
-typedef int (*cgkill_observer_fn)(const struct cgkill_proc *proc,
-				  void *userdata);
+typedef int (*cgkill_observer_fn)(const struct cgkill_proc *proc, void *userdata);
 
 /* Since 1.2, the trace (trace.c): each step of the engine, and why.
  * struct cgkill_trace.kind: what the engine just did or decided */
 enum {
-	CGKILL_TRACE_METHOD = 1,	/* a stage's method chosen (reason) */
-	CGKILL_TRACE_FREEZE = 2,	/* the round's freezer (reason) */
-	CGKILL_TRACE_PASS = 3,		/* a walk over the subtree ended:
+	CGKILL_TRACE_METHOD = 1,   /* a stage's method chosen (reason) */
+	CGKILL_TRACE_FREEZE = 2,   /* the round's freezer (reason) */
+	CGKILL_TRACE_PASS = 3,	   /* a walk over the subtree ended:
 					   reason its purpose, count listed,
 					   count2 newly signalled, count3
 					   groups */
-	CGKILL_TRACE_THAW = 4,		/* the round's end (reason, result) */
-	CGKILL_TRACE_RESCAN = 5,	/* a rescan while waiting: count
+	CGKILL_TRACE_THAW = 4,	   /* the round's end (reason, result) */
+	CGKILL_TRACE_RESCAN = 5,   /* a rescan while waiting: count
 					   listed, count2 signalled again,
 					   count3 listed by the one before */
-	CGKILL_TRACE_ESCALATE = 6,	/* the grace period is over: SIGKILL;
+	CGKILL_TRACE_ESCALATE = 6, /* the grace period is over: SIGKILL;
 					   count listed by the last rescan,
 					   count2 grace_ms */
-	CGKILL_TRACE_WAIT_END = 7,	/* the wait is over (reason) */
-	CGKILL_TRACE_REMOVE = 8,	/* CGKILL_REMOVE: count rmdir tries,
+	CGKILL_TRACE_WAIT_END = 7, /* the wait is over (reason) */
+	CGKILL_TRACE_REMOVE = 8,   /* CGKILL_REMOVE: count rmdir tries,
 					   result 0 or -errno */
-	CGKILL_TRACE_MEMORY = 9,	/* CGKILL_RELEASE_MEMORY (reason) */
-	CGKILL_TRACE_VICTIMS = 10,	/* CGKILL_VICTIMS on the native path:
+	CGKILL_TRACE_MEMORY = 9,   /* CGKILL_RELEASE_MEMORY (reason) */
+	CGKILL_TRACE_VICTIMS = 10, /* CGKILL_VICTIMS on the native path:
 					   count processes pinned */
-	CGKILL_TRACE_DONE = 11,		/* the operation ended: result as the
+	CGKILL_TRACE_DONE = 11,	   /* the operation ended: result as the
 					   call returns it, count signalled,
 					   count2 passes */
 };
@@ -163,49 +170,49 @@ enum {
 enum {
 	CGKILL_TRACE_R_NONE = 0,
 	/* CGKILL_TRACE_METHOD: native, or the freeze method because... */
-	CGKILL_TRACE_R_NATIVE = 1,	/* SIGKILL, and cgroup.kill is there */
-	CGKILL_TRACE_R_NOT_SIGKILL = 2,	/* cgroup.kill sends only SIGKILL */
-	CGKILL_TRACE_R_FORCE_FREEZE = 3,	/* CGKILL_FORCE_FREEZE */
-	CGKILL_TRACE_R_NO_KILL_FILE = 4,	/* no cgroup.kill (Linux < 5.14) */
-	CGKILL_TRACE_R_SELF_INSIDE = 5,	/* the caller is inside (ALLOW_SELF) */
-	CGKILL_TRACE_R_DRY_RUN = 6,	/* CGKILL_DRY_RUN: method none */
+	CGKILL_TRACE_R_NATIVE = 1,	 /* SIGKILL, and cgroup.kill is there */
+	CGKILL_TRACE_R_NOT_SIGKILL = 2,	 /* cgroup.kill sends only SIGKILL */
+	CGKILL_TRACE_R_FORCE_FREEZE = 3, /* CGKILL_FORCE_FREEZE */
+	CGKILL_TRACE_R_NO_KILL_FILE = 4, /* no cgroup.kill (Linux < 5.14) */
+	CGKILL_TRACE_R_SELF_INSIDE = 5,	 /* the caller is inside (ALLOW_SELF) */
+	CGKILL_TRACE_R_DRY_RUN = 6,	 /* CGKILL_DRY_RUN: method none */
 	/* CGKILL_TRACE_FREEZE */
-	CGKILL_TRACE_R_FROZE = 10,	/* we froze the target */
-	CGKILL_TRACE_R_HELD = 11,	/* frozen before, on purpose: kept */
-	CGKILL_TRACE_R_OTHER_ROUND = 12,	/* frozen by another call's round */
-	CGKILL_TRACE_R_UNFROZEN = 13,	/* not frozen: the caller is inside */
-	CGKILL_TRACE_R_NO_FREEZER = 14,	/* no cgroup.freeze (Linux < 5.2) */
+	CGKILL_TRACE_R_FROZE = 10,	 /* we froze the target */
+	CGKILL_TRACE_R_HELD = 11,	 /* frozen before, on purpose: kept */
+	CGKILL_TRACE_R_OTHER_ROUND = 12, /* frozen by another call's round */
+	CGKILL_TRACE_R_UNFROZEN = 13,	 /* not frozen: the caller is inside */
+	CGKILL_TRACE_R_NO_FREEZER = 14,	 /* no cgroup.freeze (Linux < 5.2) */
 	/* CGKILL_TRACE_THAW */
-	CGKILL_TRACE_R_THAWED = 20,	/* what we froze, thawed */
-	CGKILL_TRACE_R_FOREIGN_KEPT = 21,	/* someone else wrote cgroup.freeze
+	CGKILL_TRACE_R_THAWED = 20,	  /* what we froze, thawed */
+	CGKILL_TRACE_R_FOREIGN_KEPT = 21, /* someone else wrote cgroup.freeze
 					   during the round: their value kept */
-	CGKILL_TRACE_R_NOT_OURS = 22,	/* we froze nothing: left as it is */
-	CGKILL_TRACE_R_THAW_FAILED = 23,	/* left frozen: result the -errno */
+	CGKILL_TRACE_R_NOT_OURS = 22,	  /* we froze nothing: left as it is */
+	CGKILL_TRACE_R_THAW_FAILED = 23,  /* left frozen: result the -errno */
 	/* CGKILL_TRACE_PASS: what the walk was for */
-	CGKILL_TRACE_R_PASS_SIGNAL = 30,	/* signal who is new to this stage */
-	CGKILL_TRACE_R_PASS_AGAIN = 31,	/* signal every user process again */
-	CGKILL_TRACE_R_PASS_COUNT = 32,	/* count, signal nothing */
-	CGKILL_TRACE_R_PASS_VERIFY = 33,	/* verify unknown pids */
-	CGKILL_TRACE_R_PASS_PROBE = 34,	/* signal 0: may we signal them all? */
-	CGKILL_TRACE_R_PASS_LIST = 35,	/* CGKILL_DRY_RUN's listing */
-	CGKILL_TRACE_R_PASS_PENDING = 36,	/* who sits on the signal, frozen */
+	CGKILL_TRACE_R_PASS_SIGNAL = 30,  /* signal who is new to this stage */
+	CGKILL_TRACE_R_PASS_AGAIN = 31,	  /* signal every user process again */
+	CGKILL_TRACE_R_PASS_COUNT = 32,	  /* count, signal nothing */
+	CGKILL_TRACE_R_PASS_VERIFY = 33,  /* verify unknown pids */
+	CGKILL_TRACE_R_PASS_PROBE = 34,	  /* signal 0: may we signal them all? */
+	CGKILL_TRACE_R_PASS_LIST = 35,	  /* CGKILL_DRY_RUN's listing */
+	CGKILL_TRACE_R_PASS_PENDING = 36, /* who sits on the signal, frozen */
 	/* CGKILL_TRACE_RESCAN: what it decided */
 	CGKILL_TRACE_R_FIRST = 40,	/* the first: nothing to compare with */
 	CGKILL_TRACE_R_PROGRESS = 41,	/* fewer listed: wait on */
 	CGKILL_TRACE_R_VERIFIED = 42,	/* no fewer: each pid verified */
-	CGKILL_TRACE_R_SENT_AGAIN = 43,	/* no fewer after SIGKILL: each one
+	CGKILL_TRACE_R_SENT_AGAIN = 43, /* no fewer after SIGKILL: each one
 					   signalled again */
 	/* CGKILL_TRACE_WAIT_END (count: kernel threads seen) */
-	CGKILL_TRACE_R_EMPTY = 50,	/* "populated 0" */
-	CGKILL_TRACE_R_NO_USERS = 51,	/* only kernel threads (or the
+	CGKILL_TRACE_R_EMPTY = 50,    /* "populated 0" */
+	CGKILL_TRACE_R_NO_USERS = 51, /* only kernel threads (or the
 					   caller, CGKILL_ALLOW_SELF) left */
-	CGKILL_TRACE_R_TIMEOUT = 52,	/* the deadline passed first */
+	CGKILL_TRACE_R_TIMEOUT = 52,  /* the deadline passed first */
 	/* CGKILL_TRACE_MEMORY */
-	CGKILL_TRACE_R_PINNED = 60,	/* count pinned, count2 their RSS in
+	CGKILL_TRACE_R_PINNED = 60,	 /* count pinned, count2 their RSS in
 					   bytes, count3 1: killed and reaped
 					   one by one first (busy CPUs) */
-	CGKILL_TRACE_R_RELEASED = 61,	/* count reaped, count2 bytes back */
-	CGKILL_TRACE_R_NO_MRELEASE = 62,	/* no process_mrelease here */
+	CGKILL_TRACE_R_RELEASED = 61,	 /* count reaped, count2 bytes back */
+	CGKILL_TRACE_R_NO_MRELEASE = 62, /* no process_mrelease here */
 };
 
 /*
@@ -214,14 +221,14 @@ enum {
  * the callback only.
  */
 struct cgkill_trace {
-	uint32_t size;		/* bytes filled by the library */
-	uint32_t kind;		/* CGKILL_TRACE_* */
-	uint64_t ns;		/* since the operation started */
-	int32_t signal;		/* the stage's signal (0: none) */
-	uint32_t method;	/* CGKILL_METHOD_* of the stage */
-	uint32_t reason;	/* CGKILL_TRACE_R_* */
-	int32_t result;		/* per kind: 0, a result, or -errno */
-	uint64_t count, count2, count3;	/* per kind, 0 when unused */
+	uint32_t size;			/* bytes filled by the library */
+	uint32_t kind;			/* CGKILL_TRACE_* */
+	uint64_t ns;			/* since the operation started */
+	int32_t signal;			/* the stage's signal (0: none) */
+	uint32_t method;		/* CGKILL_METHOD_* of the stage */
+	uint32_t reason;		/* CGKILL_TRACE_R_* */
+	int32_t result;			/* per kind: 0, a result, or -errno */
+	uint64_t count, count2, count3; /* per kind, 0 when unused */
 	/* the reason as a short word ("native", "froze"), "" for none */
 	CGKILL_PTR_SLOT(const char *, detail);
 	/* a line for people, without a newline */
@@ -242,19 +249,19 @@ typedef void (*cgkill_trace_fn)(const struct cgkill_trace *ev, void *data);
  * have a zero tail (E2BIG otherwise); a field added later defaults to 0.
  */
 struct cgkill_opts {
-	uint32_t size;		/* sizeof(struct cgkill_opts) */
-	int32_t signal;		/* 1 .. SIGRTMAX */
-	uint64_t flags;		/* CGKILL_* flags above */
-	int64_t timeout_ms;	/* 0: do not wait; CGKILL_TIMEOUT_INFINITE */
-	int64_t grace_ms;	/* CGKILL_ESCALATE: wait before SIGKILL */
-	CGKILL_PTR_SLOT(cgkill_observer_fn, observer);	/* optional */
-	CGKILL_PTR_SLOT(void *, userdata);		/* passed to observer */
+	uint32_t size;				       /* sizeof(struct cgkill_opts) */
+	int32_t signal;				       /* 1 .. SIGRTMAX */
+	uint64_t flags;				       /* CGKILL_* flags above */
+	int64_t timeout_ms;			       /* 0: do not wait; CGKILL_TIMEOUT_INFINITE */
+	int64_t grace_ms;			       /* CGKILL_ESCALATE: wait before SIGKILL */
+	CGKILL_PTR_SLOT(cgkill_observer_fn, observer); /* optional */
+	CGKILL_PTR_SLOT(void *, userdata);	       /* passed to observer */
 	/* VER1 (1.1) */
-	uint32_t max_survivors;	/* 0: CGKILL_MAX_SURVIVORS_DEFAULT */
+	uint32_t max_survivors; /* 0: CGKILL_MAX_SURVIVORS_DEFAULT */
 	uint32_t max_victims;	/* CGKILL_VICTIMS: 0, no limit */
 	/* VER2 (1.2) */
-	CGKILL_PTR_SLOT(cgkill_trace_fn, trace);	/* optional */
-	CGKILL_PTR_SLOT(void *, trace_data);		/* passed to trace */
+	CGKILL_PTR_SLOT(cgkill_trace_fn, trace); /* optional */
+	CGKILL_PTR_SLOT(void *, trace_data);	 /* passed to trace */
 };
 #define CGKILL_OPTS_SIZE_VER0 48
 #define CGKILL_OPTS_SIZE_VER1 56
@@ -272,7 +279,7 @@ static inline void cgkill_opts_init(struct cgkill_opts *opts)
 		return;
 	memset(opts, 0, sizeof(*opts));
 	opts->size = (uint32_t)sizeof(*opts);
-	opts->signal = 9;	/* SIGKILL, the same number on every Linux */
+	opts->signal = 9; /* SIGKILL, the same number on every Linux */
 	opts->timeout_ms = CGKILL_TIMEOUT_DEFAULT_MS;
 }
 
@@ -280,12 +287,13 @@ static inline void cgkill_opts_init(struct cgkill_opts *opts)
 
 /* struct cgkill_report.last_method, struct cgkill_stage.method */
 enum {
-	CGKILL_METHOD_NONE = 0,		/* nothing signalled (dry run) */
-	CGKILL_METHOD_NATIVE = 1,	/* the kernel's cgroup.kill */
-	CGKILL_METHOD_FREEZE = 2,	/* cgroup.freeze + pidfd_send_signal */
+	CGKILL_METHOD_NONE = 0,	  /* nothing signalled (dry run) */
+	CGKILL_METHOD_NATIVE = 1, /* the kernel's cgroup.kill */
+	CGKILL_METHOD_FREEZE = 2, /* cgroup.freeze + pidfd_send_signal */
 };
 
 /* struct cgkill_report.flags */
+/* clang-format off */
 #define CGKILL_REPORT_NO_USERS	 (1U << 0) /* no user process left; kernel
 					      threads may keep it populated */
 #define CGKILL_REPORT_POPULATED	 (1U << 1) /* cgroup.events said
@@ -302,6 +310,7 @@ enum {
 					       process_mrelease is missing or
 					       refused: the victims freed
 					       their memory themselves */
+/* clang-format on */
 
 /*
  * Filled when a kill call returns a positive result, and when it fails
@@ -312,33 +321,33 @@ enum {
  * a larger one from a newer header gets its unknown tail zeroed.
  */
 struct cgkill_report {
-	uint32_t size;		/* sizeof(struct cgkill_report), set by caller */
-	uint32_t flags;		/* CGKILL_REPORT_* */
-	int32_t first_signal;	/* the signal of the first stage (opts.signal) */
-	int32_t last_signal;	/* the signal of the last stage */
-	uint32_t last_method;	/* CGKILL_METHOD_* of the last stage */
-	uint32_t n_stages;	/* 0 (dry run), 1, or 2 after escalation;
+	uint32_t size;		 /* sizeof(struct cgkill_report), set by caller */
+	uint32_t flags;		 /* CGKILL_REPORT_* */
+	int32_t first_signal;	 /* the signal of the first stage (opts.signal) */
+	int32_t last_signal;	 /* the signal of the last stage */
+	uint32_t last_method;	 /* CGKILL_METHOD_* of the last stage */
+	uint32_t n_stages;	 /* 0 (dry run), 1, or 2 after escalation;
 				   each: cgkill_op_get_stage() */
-	uint64_t signaled;	/* total processes signalled by pidfd */
-	uint64_t kernel_threads;	/* kernel threads seen, never signalled */
-	uint64_t cgroups;	/* groups visited by the largest pass (0 when
+	uint64_t signaled;	 /* total processes signalled by pidfd */
+	uint64_t kernel_threads; /* kernel threads seen, never signalled */
+	uint64_t cgroups;	 /* groups visited by the largest pass (0 when
 				   the native path never had to walk) */
-	uint64_t passes;	/* listing passes over the subtree */
-	uint64_t frozen_pending;	/* signalled processes that wait for a
+	uint64_t passes;	 /* listing passes over the subtree */
+	uint64_t frozen_pending; /* signalled processes that wait for a
 					   thaw to act on the signal: a group
 					   frozen on purpose, not by a round
 					   of ours or of another call */
-	uint64_t elapsed_ns;	/* from the start of the operation to its end */
-	int32_t remove_error;	/* CGKILL_REMOVE: 0, or -errno of the removal */
-	int32_t thaw_error;	/* with CGKILL_REPORT_THAW_FAILED: -errno */
+	uint64_t elapsed_ns;	 /* from the start of the operation to its end */
+	int32_t remove_error;	 /* CGKILL_REMOVE: 0, or -errno of the removal */
+	int32_t thaw_error;	 /* with CGKILL_REPORT_THAW_FAILED: -errno */
 	/* VER1 (1.1) */
-	uint32_t n_survivors;	/* listed: cgkill_op_get_survivor() */
-	uint32_t n_victims;	/* listed: cgkill_op_get_victim() */
-	uint64_t survivors;	/* user processes left at the end, listed or
+	uint32_t n_survivors;		/* listed: cgkill_op_get_survivor() */
+	uint32_t n_victims;		/* listed: cgkill_op_get_victim() */
+	uint64_t survivors;		/* user processes left at the end, listed or
 				   not (0 unless listed or timed out) */
-	uint64_t hidden;	/* pid 0 entries: outside the caller's pid
+	uint64_t hidden;		/* pid 0 entries: outside the caller's pid
 				   namespace, never signalled or listed */
-	uint64_t memory_released_bytes;	/* CGKILL_RELEASE_MEMORY */
+	uint64_t memory_released_bytes; /* CGKILL_RELEASE_MEMORY */
 	uint64_t memory_released_ns;	/* when that was done, since the
 					   start, as elapsed_ns */
 };
@@ -347,18 +356,19 @@ struct cgkill_report {
 
 /* One signalling stage: the first signal, then SIGKILL after escalation. */
 struct cgkill_stage {
-	uint32_t size;		/* set by caller */
+	uint32_t size; /* set by caller */
 	int32_t signal;
-	uint32_t method;	/* CGKILL_METHOD_* */
-	uint32_t passes;	/* listing passes of this stage */
-	uint64_t signaled;	/* processes the library signalled by pidfd */
-	uint64_t started_ns;	/* since the call started */
+	uint32_t method;     /* CGKILL_METHOD_* */
+	uint32_t passes;     /* listing passes of this stage */
+	uint64_t signaled;   /* processes the library signalled by pidfd */
+	uint64_t started_ns; /* since the call started */
 };
 #define CGKILL_STAGE_SIZE_VER0 32
 
 /* ---- survivors and victims (survivors.c, victims.c), since 1.1 ----------- */
 
 /* struct cgkill_survivor.why: what explains that it is still there */
+/* clang-format off */
 #define CGKILL_WHY_FROZEN	(1U << 0) /* its group or an ancestor is
 					     frozen (cgroup.freeze) */
 #define CGKILL_WHY_TRACED	(1U << 1) /* ptrace-stopped (tracer: who) */
@@ -367,6 +377,7 @@ struct cgkill_stage {
 #define CGKILL_WHY_DYING	(1U << 4) /* a fatal signal is pending or it is
 					     exiting: stuck on its way out */
 #define CGKILL_WHY_ZOMBIE_LEADER (1U << 5) /* the leader exited, threads live */
+/* clang-format on */
 
 /* struct cgkill_survivor.disposition: of the last stage's signal */
 enum {
@@ -378,17 +389,17 @@ enum {
 
 /* A user process still in the subtree when the operation ended. */
 struct cgkill_survivor {
-	uint32_t size;		/* set by caller */
-	int32_t pid;		/* in the caller's pid namespace */
-	char comm[16];		/* NUL-terminated */
+	uint32_t size; /* set by caller */
+	int32_t pid;   /* in the caller's pid namespace */
+	char comm[16]; /* NUL-terminated */
 	uint32_t threads;
-	uint32_t why;		/* CGKILL_WHY_* */
-	int32_t tracer;		/* TracerPid, 0: not traced */
-	int32_t signal;		/* the signal disposition is about */
-	uint32_t state;		/* the letter of /proc/PID/stat: 'R', 'S',
+	uint32_t why;	      /* CGKILL_WHY_* */
+	int32_t tracer;	      /* TracerPid, 0: not traced */
+	int32_t signal;	      /* the signal disposition is about */
+	uint32_t state;	      /* the letter of /proc/PID/stat: 'R', 'S',
 				   'D', 'T', 't', 'Z', 'X' */
-	uint32_t disposition;	/* CGKILL_DISP_* of signal */
-	char wchan[64];		/* what it waits in, "" if unknown */
+	uint32_t disposition; /* CGKILL_DISP_* of signal */
+	char wchan[64];	      /* what it waits in, "" if unknown */
 	/* group relative to the target, "" for the target itself; valid
 	 * until the operation is freed */
 	CGKILL_PTR_SLOT(const char *, cgroup);
@@ -396,21 +407,23 @@ struct cgkill_survivor {
 #define CGKILL_SURVIVOR_SIZE_VER0 120
 
 /* struct cgkill_victim.flags */
+/* clang-format off */
 #define CGKILL_VICTIM_EXITED	(1U << 0) /* exit_signal/exit_code known */
 #define CGKILL_VICTIM_NATIVE	(1U << 1) /* killed by the kernel's
 					     cgroup.kill, pinned before it */
 #define CGKILL_VICTIM_BEFORE	(1U << 2) /* it exited on its own before the
 					     signal reached it */
+/* clang-format on */
 
 /* A process this call killed (CGKILL_VICTIMS). */
 struct cgkill_victim {
-	uint32_t size;		/* set by caller */
-	int32_t pid;		/* in the caller's pid namespace */
-	char comm[16];		/* NUL-terminated */
-	int32_t signal;		/* the signal this call sent it */
-	uint32_t flags;		/* CGKILL_VICTIM_* */
-	int32_t exit_signal;	/* the signal it died of, 0: it exited */
-	int32_t exit_code;	/* with exit_signal 0: its exit status */
+	uint32_t size;	     /* set by caller */
+	int32_t pid;	     /* in the caller's pid namespace */
+	char comm[16];	     /* NUL-terminated */
+	int32_t signal;	     /* the signal this call sent it */
+	uint32_t flags;	     /* CGKILL_VICTIM_* */
+	int32_t exit_signal; /* the signal it died of, 0: it exited */
+	int32_t exit_code;   /* with exit_signal 0: its exit status */
 	/* group relative to the target; valid until the operation is freed */
 	CGKILL_PTR_SLOT(const char *, cgroup);
 };
@@ -432,24 +445,19 @@ int cgkill_open_pid(pid_t pid, unsigned int flags);
 /* ---- killing (kill.c, pid.c) --------------------------------------------- */
 
 /* Kill the subtree at @dirfd (from cgkill_open() or the caller's own). */
-int cgkill_fd(int dirfd, const struct cgkill_opts *opts,
-	      struct cgkill_report *report);
+int cgkill_fd(int dirfd, const struct cgkill_opts *opts, struct cgkill_report *report);
 /* cgkill_open(path, 0) then cgkill_fd(). */
-int cgkill_path(const char *path, const struct cgkill_opts *opts,
-		struct cgkill_report *report);
+int cgkill_path(const char *path, const struct cgkill_opts *opts, struct cgkill_report *report);
 /* Kill the whole group that a process belongs to. */
-int cgkill_pid(pid_t pid, const struct cgkill_opts *opts,
-	       struct cgkill_report *report);
-int cgkill_pidfd(int pidfd, const struct cgkill_opts *opts,
-		 struct cgkill_report *report);
+int cgkill_pid(pid_t pid, const struct cgkill_opts *opts, struct cgkill_report *report);
+int cgkill_pidfd(int pidfd, const struct cgkill_opts *opts, struct cgkill_report *report);
 
 /* ---- operations (op.c, kill.c) ------------------------------------------- */
 
 struct cgkill_op;
 
 /* Validate, signal the first stage and return a handle in @ret. */
-int cgkill_op_start(int dirfd, const struct cgkill_opts *opts,
-		    struct cgkill_op **ret);
+int cgkill_op_start(int dirfd, const struct cgkill_opts *opts, struct cgkill_op **ret);
 /* A fd that polls readable (POLLIN) when cgkill_op_process() has work. */
 int cgkill_op_get_fd(const struct cgkill_op *op);
 /* Make progress: CGKILL_RUNNING, or the final result and @report. */
@@ -457,24 +465,22 @@ int cgkill_op_process(struct cgkill_op *op, struct cgkill_report *report);
 /* Block until the operation ends: the final result and @report. */
 int cgkill_op_wait(struct cgkill_op *op, struct cgkill_report *report);
 /* Stage @idx (0 .. report.n_stages - 1) of the operation so far. */
-int cgkill_op_get_stage(const struct cgkill_op *op, uint32_t idx,
-			struct cgkill_stage *stage);
+int cgkill_op_get_stage(const struct cgkill_op *op, uint32_t idx, struct cgkill_stage *stage);
 /* Since 1.1: survivor or victim @idx (0 .. report.n_survivors or
  * n_victims - 1) of a finished operation. */
 int cgkill_op_get_survivor(const struct cgkill_op *op, uint32_t idx,
 			   struct cgkill_survivor *survivor);
-int cgkill_op_get_victim(const struct cgkill_op *op, uint32_t idx,
-			 struct cgkill_victim *victim);
+int cgkill_op_get_victim(const struct cgkill_op *op, uint32_t idx, struct cgkill_victim *victim);
 /* Cancel if unfinished and free; NULL is a no-op.  The freezer is only
  * ever set within one call, so nothing is left frozen. */
 void cgkill_op_free(struct cgkill_op *op);
 
 /* ---- capabilities (probe.c) ---------------------------------------------- */
 
-#define CGKILL_FEATURE_KILL		(1ULL << 0) /* cgroup.kill */
-#define CGKILL_FEATURE_FREEZE		(1ULL << 1) /* cgroup.freeze */
-#define CGKILL_FEATURE_PIDFD		(1ULL << 2) /* pidfd_open/send_signal */
-#define CGKILL_FEATURE_PIDFD_INFO	(1ULL << 3) /* PIDFD_GET_INFO cgroupid */
+#define CGKILL_FEATURE_KILL (1ULL << 0)	      /* cgroup.kill */
+#define CGKILL_FEATURE_FREEZE (1ULL << 1)     /* cgroup.freeze */
+#define CGKILL_FEATURE_PIDFD (1ULL << 2)      /* pidfd_open/send_signal */
+#define CGKILL_FEATURE_PIDFD_INFO (1ULL << 3) /* PIDFD_GET_INFO cgroupid */
 
 /*
  * Store in @features what this kernel offers, probed on the group @dirfd,

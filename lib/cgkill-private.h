@@ -21,8 +21,8 @@
 #ifndef CGROUP2_SUPER_MAGIC
 #define CGROUP2_SUPER_MAGIC 0x63677270
 #endif
-#define PF_KTHREAD_FLAG 0x00200000UL	/* include/linux/sched.h PF_KTHREAD */
-#define PF_EXITING_FLAG 0x00000004UL	/* PF_EXITING */
+#define PF_KTHREAD_FLAG 0x00200000UL /* include/linux/sched.h PF_KTHREAD */
+#define PF_EXITING_FLAG 0x00000004UL /* PF_EXITING */
 
 /* ---- parse.c: pure parsers of cgroupfs and procfs text ------------------- */
 
@@ -36,8 +36,7 @@ int parse_procs(const char *buf, size_t len, struct pidvec *out);
 /* "populated N" and "frozen N" of cgroup.events; -1 where absent. */
 int parse_events(const char *buf, size_t len, int *populated, int *frozen);
 /* The value of "key N" in a flat keyed file: 0, -ENOENT, -EINVAL. */
-int parse_keyed(const char *buf, size_t len, const char *key,
-		unsigned long long *val);
+int parse_keyed(const char *buf, size_t len, const char *key, unsigned long long *val);
 /* The flags field (9th) of /proc/PID/stat, robust to any comm. */
 int parse_stat_flags(const char *buf, size_t len, unsigned long *flags);
 /* Is this process already being killed (SIGKILL pending, or exiting)? */
@@ -50,9 +49,9 @@ int parse_proc_cgroup(const char *buf, size_t len, char *out, size_t outsz);
 /* Who a task is and whether anything of it still runs, from
  * /proc/PID/status (ids in the pid namespace of that /proc). */
 struct proc_status {
-	pid_t pid, tgid;	/* Pid:, Tgid: */
-	char state;		/* State: R, S, D, T, t, Z, X, ... */
-	unsigned long threads;	/* Threads: live ones, and the leader */
+	pid_t pid, tgid;       /* Pid:, Tgid: */
+	char state;	       /* State: R, S, D, T, t, Z, X, ... */
+	unsigned long threads; /* Threads: live ones, and the leader */
 };
 int parse_status(const char *buf, size_t len, struct proc_status *st);
 enum cg_type {
@@ -82,8 +81,8 @@ int cgfile_read_events(int evfd, int *populated, int *frozen);
 /* ---- mount.c: the cgroup2 mount and the caller's own group -------------- */
 
 struct cg_mount {
-	char *target;	/* where it is mounted */
-	char *root;	/* the group at its root, as a cgroup path */
+	char *target; /* where it is mounted */
+	char *root;   /* the group at its root, as a cgroup path */
 };
 void mount_free(struct cg_mount *m);
 /* The cgroup2 mount (first in mountinfo) used to resolve cgroup paths. */
@@ -97,9 +96,9 @@ int mount_self_path(char **path);
 /* ---- target.c: validating a target -------------------------------------- */
 
 struct cg_target {
-	char *fspath;	/* where the caller's mount namespace sees it */
-	char *cgpath;	/* as /proc/PID/cgroup would print it */
-	int has_self;	/* the caller is inside (CGKILL_ALLOW_SELF) */
+	char *fspath; /* where the caller's mount namespace sees it */
+	char *cgpath; /* as /proc/PID/cgroup would print it */
+	int has_self; /* the caller is inside (CGKILL_ALLOW_SELF) */
 };
 void target_free(struct cg_target *t);
 /* cgkill_open() with unfiltered errors. */
@@ -113,7 +112,7 @@ int target_removed(int dirfd);
 /* ---- idset.c: open-addressing hash of 64-bit keys ------------------------ */
 
 struct idset {
-	uint64_t *keys;		/* 0 is the empty slot; keys are stored +1 */
+	uint64_t *keys; /* 0 is the empty slot; keys are stored +1 */
 	uint32_t *vals;
 	size_t n, cap;
 };
@@ -126,11 +125,11 @@ void idset_clear(struct idset *s);
 /* ---- walk.c: the subtree, by directory fds ------------------------------- */
 
 struct cg_group {
-	int fd;			/* open only during the callback */
-	uint64_t id;		/* the cgroup id (kernfs inode) */
-	const char *rel;	/* path relative to the target, "" for it */
+	int fd;		 /* open only during the callback */
+	uint64_t id;	 /* the cgroup id (kernfs inode) */
+	const char *rel; /* path relative to the target, "" for it */
 	int depth;
-	int own_frozen;		/* this group or one between it and the target
+	int own_frozen; /* this group or one between it and the target
 				   has cgroup.freeze 1 (only if asked) */
 };
 typedef int (*walk_fn)(struct cg_group *g, void *data);
@@ -143,8 +142,8 @@ int walk_subtree(int dirfd, int want_freeze, int frozen, walk_fn fn, void *data)
  * target once everything below it was visited and left. */
 typedef int (*walk_leave_fn)(int parentfd, const char *name, void *data);
 struct walk_spec {
-	walk_fn enter;		/* may be NULL */
-	walk_leave_fn leave;	/* may be NULL */
+	walk_fn enter;	     /* may be NULL */
+	walk_leave_fn leave; /* may be NULL */
 	void *data;
 	int want_freeze;
 	int frozen;
@@ -161,16 +160,16 @@ int walk_list_children(int fd, char **names, size_t *len);
  * Each caller composes the steps as its policy says. */
 
 enum sig_class {
-	SIG_IN = 0,	/* a user process inside the subtree */
-	SIG_GONE,	/* exited, or never was */
-	SIG_OUTSIDE,	/* no longer in the subtree */
-	SIG_KTHREAD,	/* a kernel thread: never signalled */
-	SIG_DYING,	/* already being killed (only when asked) */
+	SIG_IN = 0,  /* a user process inside the subtree */
+	SIG_GONE,    /* exited, or never was */
+	SIG_OUTSIDE, /* no longer in the subtree */
+	SIG_KTHREAD, /* a kernel thread: never signalled */
+	SIG_DYING,   /* already being killed (only when asked) */
 };
 struct sig_ctx {
-	const struct idset *groups;	/* ids of the subtree's groups */
-	const char *cgpath;		/* target path, for the /proc route */
-	int use_info;			/* PIDFD_GET_INFO may be asked (0 once
+	const struct idset *groups; /* ids of the subtree's groups */
+	const char *cgpath;	    /* target path, for the /proc route */
+	int use_info;		    /* PIDFD_GET_INFO may be asked (0 once
 					   the kernel says it lacks it) */
 };
 /* A pidfd of pid, or -ESRCH when it is gone (or no longer leads its
@@ -180,8 +179,7 @@ int signal_pin(pid_t pid);
  * want_dying: SIG_DYING for one already being killed (costs a /proc read
  * on the PIDFD_GET_INFO route).  PIDFD_GET_INFO where the kernel has it,
  * else /proc; /proc/PID/stat is read at most once. */
-int signal_classify(struct sig_ctx *c, int pidfd, pid_t pid, int want_dying,
-		 enum sig_class *cls);
+int signal_classify(struct sig_ctx *c, int pidfd, pid_t pid, int want_dying, enum sig_class *cls);
 /* Send sig (0: only ask, -EPERM when the caller may not signal it), then
  * extra (0: none); -ESRCH once it is gone. */
 int signal_send(int pidfd, pid_t pid, int sig, int extra);
@@ -206,14 +204,14 @@ int signal_pidfd_info(int pidfd, uint64_t *cgroupid, pid_t *ppid);
 
 /* ---- freeze.c: the freezer around a signalling round --------------------- */
 struct freeze {
-	int froze;	/* we wrote 1: ours to thaw */
-	int held;	/* frozen before us, on purpose (not by a round of
+	int froze;   /* we wrote 1: ours to thaw */
+	int held;    /* frozen before us, on purpose (not by a round of
 			   another call, which thaws it in a moment) */
-	int foreign;	/* freeze_end(): someone else wrote cgroup.freeze
+	int foreign; /* freeze_end(): someone else wrote cgroup.freeze
 			   during the round, and their value was kept */
-	int watch;	/* inotify on cgroup.freeze while we hold it, or -1 */
-	int wd;		/* its watch */
-	int marked;	/* we hold the OFD lock that says "a round's" */
+	int watch;   /* inotify on cgroup.freeze while we hold it, or -1 */
+	int wd;	     /* its watch */
+	int marked;  /* we hold the OFD lock that says "a round's" */
 };
 /* Freeze the target for a round unless it already is frozen. */
 int freeze_begin(int dirfd, struct freeze *fz);
@@ -239,8 +237,7 @@ int remove_children(int dirfd);
 int opts_size_check(uint32_t size, size_t ver0);
 /* Copy a caller's struct of @size into ours of @known bytes: its unknown
  * tail must be zero (-E2BIG), what it lacks is zeroed. */
-int opts_struct_load(void *dst, size_t known, const void *src, uint32_t size,
-		    size_t ver0);
+int opts_struct_load(void *dst, size_t known, const void *src, uint32_t size, size_t ver0);
 /* Give a caller's struct of @size the fields it has, zero the rest. */
 void opts_struct_store(void *dst, uint32_t size, const void *src, size_t known);
 int opts_load(const struct cgkill_opts *in, struct cgkill_opts *out);
@@ -276,8 +273,7 @@ const int *errors_of_call(enum cgk_call call, const char **name);
 /* Inside it: the engine (engine.c) and its passes (pass.c), op-private.h. */
 /* As the public calls, with the errors unfiltered; *by_observer says the
  * error is the observer's own (passed to the caller as it is). */
-int op_start(int dirfd, const struct cgkill_opts *opts, struct cgkill_op **ret,
-	     int *by_observer);
+int op_start(int dirfd, const struct cgkill_opts *opts, struct cgkill_op **ret, int *by_observer);
 int op_process(struct cgkill_op *op, struct cgkill_report *report);
 /* cs: the caller's cancellation state, let in only while poll() sleeps. */
 int kill_wait(struct cgkill_op *op, struct cgkill_report *report, int cs);
@@ -287,15 +283,14 @@ int op_by_observer(const struct cgkill_op *op);
 /* The survivors and victims of an operation (NULL: none listed). */
 struct survivors;
 struct victims;
-void op_lists(const struct cgkill_op *op, struct survivors **s,
-	      struct victims **v);
+void op_lists(const struct cgkill_op *op, struct survivors **s, struct victims **v);
 /* kill_fd() on a group opened for the call (or its -errno), closed after,
  * even when the thread is cancelled in the wait. */
-int kill_opened(int fd, const struct cgkill_opts *opts,
-		struct cgkill_report *report, enum cgk_call call, int cs);
+int kill_opened(int fd, const struct cgkill_opts *opts, struct cgkill_report *report,
+		enum cgk_call call, int cs);
 /* cgkill_fd() with the errors of @call. */
-int kill_fd(int dirfd, const struct cgkill_opts *opts,
-	    struct cgkill_report *report, enum cgk_call call, int cs);
+int kill_fd(int dirfd, const struct cgkill_opts *opts, struct cgkill_report *report,
+	    enum cgk_call call, int cs);
 
 /* Public calls are no cancellation points, but for the blocking waits
  * poll(): a thread cancelled inside one would leak its memory and fds, or
@@ -340,24 +335,24 @@ void strpool_free(struct strpool *p);
 struct survivors;
 /* What the survivors walk needs of the operation. */
 struct surv_in {
-	int tfd;		/* the target */
-	const char *cgpath;	/* its cgroup path, for the /proc route */
-	int use_info;		/* PIDFD_GET_INFO may be asked */
-	int sig;		/* the last stage's signal */
-	uint32_t max;		/* opts.max_survivors (0: the default) */
+	int tfd;	    /* the target */
+	const char *cgpath; /* its cgroup path, for the /proc route */
+	int use_info;	    /* PIDFD_GET_INFO may be asked */
+	int sig;	    /* the last stage's signal */
+	uint32_t max;	    /* opts.max_survivors (0: the default) */
 };
 /* Walk the subtree and describe every user process in it, up to max;
  * counts in *s even when it fails (what was read is kept). */
 int survivors_collect(struct survivors **s, const struct surv_in *in);
 void survivors_free(struct survivors *s);
 /* Listed, all user processes, kernel threads, pid 0 entries. */
-void survivors_counts(const struct survivors *s, uint32_t *listed,
-		      uint64_t *total, uint64_t *kthreads, uint64_t *hidden);
+void survivors_counts(const struct survivors *s, uint32_t *listed, uint64_t *total,
+		      uint64_t *kthreads, uint64_t *hidden);
 /* Pure parsers of /proc/PID/status and /proc/PID/stat for a survivor. */
 struct surv_status {
 	pid_t tracer;
 	unsigned long threads;
-	uint64_t pending, blocked, ignored, caught;	/* bit sig - 1 */
+	uint64_t pending, blocked, ignored, caught; /* bit sig - 1 */
 };
 int survivors_parse_status(const char *buf, size_t len, struct surv_status *st);
 /* comm (NUL-terminated, at most 15 bytes) and state of /proc/PID/stat. */
@@ -369,38 +364,37 @@ void victims_free(struct victims *v);
 uint32_t victims_count(const struct victims *v);
 /* What victims.c keeps of a process it is about to signal (or pin). */
 struct vic_pin {
-	int pidfd;		/* -1: none kept */
-	int before;		/* its pidfd polled readable: it had exited */
-	uint32_t same;		/* 1 + index of its record from an earlier
+	int pidfd;     /* -1: none kept */
+	int before;    /* its pidfd polled readable: it had exited */
+	uint32_t same; /* 1 + index of its record from an earlier
 				   signal of this call, or 0 */
 	char comm[16];
 };
 /* Read what a victim record wants of pidfd (pid) before it is signalled,
  * whether it is a process v recorded already and, if ask_exited, whether
  * it has exited. */
-void victims_pin_read(struct victims *v, struct vic_pin *pin, int pidfd, pid_t pid,
-		  int ask_exited);
+void victims_pin_read(struct victims *v, struct vic_pin *pin, int pidfd, pid_t pid, int ask_exited);
 /* Record that this call sent sig to pid, pinned by pin (its pidfd is
  * taken, kept or closed, and pin->pidfd set to -1 on every path).
  * flags: CGKILL_VICTIM_NATIVE.  The same process again (a later stage)
  * updates its record. */
-int victims_add(struct victims *v, struct vic_pin *pin, pid_t pid, int sig,
-		const char *rel, uint32_t flags);
+int victims_add(struct victims *v, struct vic_pin *pin, pid_t pid, int sig, const char *rel,
+		uint32_t flags);
 /* CGKILL_VICTIMS on the native path: freeze, pin every process, write
  * cgroup.kill, thaw, record them and call observe for each. */
 struct vic_native {
 	int tfd;
 	struct sig_ctx *sc;
-	struct idset *groups;		/* the subtree's group ids, grown */
-	struct cgkill_report *rep;	/* passes, cgroups, hidden, thaw */
+	struct idset *groups;	   /* the subtree's group ids, grown */
+	struct cgkill_report *rep; /* passes, cgroups, hidden, thaw */
 	struct cgkill_stage *stage;
 	int (*observe)(void *arg, pid_t pid, int sig, const char *rel);
 	void *arg;
-	int froze;			/* out: we froze and thawed it */
-	size_t pinned;			/* out: processes pinned */
-	int *spent_watch;		/* freeze_retire()'s slot */
+	int froze;	  /* out: we froze and thawed it */
+	size_t pinned;	  /* out: processes pinned */
+	int *spent_watch; /* freeze_retire()'s slot */
 };
-#define VIC_SELF 1	/* victims_native(): the caller was listed inside */
+#define VIC_SELF 1 /* victims_native(): the caller was listed inside */
 /* 0: killed; VIC_SELF (nothing killed, thawed); CGKILL_LEFT_FROZEN
  * (killed, the thaw failed: rep says why); -ENOENT: no cgroup.kill;
  * or -errno. */
@@ -409,9 +403,9 @@ int victims_native(struct victims *v, struct vic_native *n);
 /* ---- mrelease.c: CGKILL_RELEASE_MEMORY ----------------------------------- */
 struct mrel;
 struct mrel_ctx {
-	int tfd;			/* the target */
-	struct sig_ctx *sc;		/* verifies each process */
-	struct idset *groups;		/* the subtree's group ids, grown */
+	int tfd;	      /* the target */
+	struct sig_ctx *sc;   /* verifies each process */
+	struct idset *groups; /* the subtree's group ids, grown */
 	/* A victim killed by its pidfd before the kernel's kill (to be
 	 * counted and observed); an error stops the operation. */
 	int (*sent)(void *arg, pid_t pid, const char *rel);
@@ -436,16 +430,15 @@ int mrelease_slice(struct mrel *m, uint64_t until);
 int mrelease_pending(const struct mrel *m);
 /* For the trace: the last pin and what was reaped since. */
 struct mrelease_stats {
-	uint64_t pinned;	/* processes */
-	uint64_t rss;		/* their RSS, bytes */
-	uint64_t reaped;	/* process_mrelease() done */
-	int pairing;		/* killed and reaped one by one first */
+	uint64_t pinned; /* processes */
+	uint64_t rss;	 /* their RSS, bytes */
+	uint64_t reaped; /* process_mrelease() done */
+	int pairing;	 /* killed and reaped one by one first */
 };
 void mrelease_stats(const struct mrel *m, struct mrelease_stats *st);
 /* memory_released_*, CGKILL_REPORT_NO_MRELEASE; @empty: the subtree
  * emptied, so what is left to reap is gone. */
-void mrelease_report(struct mrel *m, int empty, uint64_t t0,
-		 struct cgkill_report *rep);
+void mrelease_report(struct mrel *m, int empty, uint64_t t0, struct cgkill_report *rep);
 
 /* ---- time.c: the clocks -------------------------------------------------- */
 uint64_t time_now_ns(void);

@@ -30,8 +30,8 @@
 
 #include "op-private.h"
 
-#define SCAN_FIRST_NS 2000000ULL	/* first rescan 2 ms after signalling */
-#define SCAN_MAX_NS 64000000ULL		/* backoff cap */
+#define SCAN_FIRST_NS 2000000ULL /* first rescan 2 ms after signalling */
+#define SCAN_MAX_NS 64000000ULL	 /* backoff cap */
 /* A rescan walks the whole subtree, and the CPU it takes is taken from the
  * exits it waits for: the gap after one is at least this many times the
  * CPU it cost, so rescans never use more than about 5% of a CPU. */
@@ -48,10 +48,10 @@
 
 /* What moves the engine from one state to another: transition(). */
 enum op_event {
-	EV_START,	/* op_start(): the first stage, or a dry run */
-	EV_NO_USERS,	/* nothing left to signal: empty, or kernel threads */
-	EV_DEADLINE,	/* the wait's deadline passed */
-	EV_END,		/* the outcome is known: done now */
+	EV_START,    /* op_start(): the first stage, or a dry run */
+	EV_NO_USERS, /* nothing left to signal: empty, or kernel threads */
+	EV_DEADLINE, /* the wait's deadline passed */
+	EV_END,	     /* the outcome is known: done now */
 };
 
 static int transition(struct cgkill_op *op, enum op_event ev, int result);
@@ -67,8 +67,13 @@ static int observe_victim(void *arg, pid_t pid, int sig, const char *rel)
 static int native_victims(struct cgkill_op *op)
 {
 	struct vic_native n = {
-		.tfd = op->tfd, .sc = &op->sc, .groups = &op->groups, .rep = &op->rep,
-		.stage = &op->stages[op->stage], .observe = observe_victim, .arg = op,
+		.tfd = op->tfd,
+		.sc = &op->sc,
+		.groups = &op->groups,
+		.rep = &op->rep,
+		.stage = &op->stages[op->stage],
+		.observe = observe_victim,
+		.arg = op,
 		.spent_watch = &op->spent_watch,
 	};
 	int r = victims_native(op->vic, &n);
@@ -77,15 +82,17 @@ static int native_victims(struct cgkill_op *op)
 		op->peek_until = time_now_ns() + NOTIFY_QUIET_NS;
 	if (TRACING(op)) {
 		struct cgkill_trace ev = {
-			.kind = CGKILL_TRACE_VICTIMS, .method = CGKILL_METHOD_NATIVE,
+			.kind = CGKILL_TRACE_VICTIMS,
+			.method = CGKILL_METHOD_NATIVE,
 			.reason = n.froze ? CGKILL_TRACE_R_FROZE : CGKILL_TRACE_R_NONE,
-			.result = r < 0 ? r : 0, .count = n.pinned,
+			.result = r < 0 ? r : 0,
+			.count = n.pinned,
 		};
 
-		trace_event(op, &ev, "victims: %zu processes pinned before cgroup.kill%s",
-			 n.pinned, n.froze ? ", the target frozen meanwhile" : "");
+		trace_event(op, &ev, "victims: %zu processes pinned before cgroup.kill%s", n.pinned,
+			    n.froze ? ", the target frozen meanwhile" : "");
 	}
-	if (r == VIC_SELF) {	/* found inside: never the kernel's kill */
+	if (r == VIC_SELF) { /* found inside: never the kernel's kill */
 		r = pass_self(op);
 		return r < 0 ? r : -ENOENT;
 	}
@@ -99,7 +106,7 @@ static int arm_timer(struct cgkill_op *op, uint64_t at)
 	struct itimerspec its = { 0 };
 
 	if (at == 0)
-		at = 1;	/* 0 would disarm: fire at once instead */
+		at = 1; /* 0 would disarm: fire at once instead */
 	its.it_value.tv_sec = (time_t)(at / 1000000000ULL);
 	its.it_value.tv_nsec = (long)(at % 1000000000ULL);
 	return timerfd_settime(op->timerfd, TFD_TIMER_ABSTIME, &its, NULL) < 0 ? -errno : 0;
@@ -125,14 +132,14 @@ static uint64_t next_wakeup(const struct cgkill_op *op, uint64_t now)
 		return 1;
 	case ST_REMOVING:
 		return op->remove_next;
-	default:	/* the waiting states */
+	default: /* the waiting states */
 		break;
 	}
 	at = op->next_scan < op->deadline ? op->next_scan : op->deadline;
 	if (now < op->peek_until && now + PEEK_NS < at)
 		at = now + PEEK_NS;
 	if (op->mr && mrelease_pending(op->mr))
-		at = now;	/* the next slice of reaping: at once */
+		at = now; /* the next slice of reaping: at once */
 	return at;
 }
 
@@ -147,20 +154,20 @@ static int schedule(struct cgkill_op *op, uint64_t now)
 static void end_lists(struct cgkill_op *op, int result)
 {
 	struct surv_in in = {
-		.tfd = op->tfd, .cgpath = op->t.cgpath, .use_info = op->sc.use_info,
+		.tfd = op->tfd,
+		.cgpath = op->t.cgpath,
+		.use_info = op->sc.use_info,
 		.sig = op->rep.n_stages ? op->rep.last_signal : op->o.signal,
 		.max = op->o.max_survivors,
 	};
 	uint64_t kthreads = 0, hidden = 0;
 
 	op->rep.n_victims = victims_count(op->vic);
-	if (op->tfd < 0 || (result != CGKILL_TIMEOUT &&
-			    !(op->o.flags & CGKILL_SURVIVORS)))
+	if (op->tfd < 0 || (result != CGKILL_TIMEOUT && !(op->o.flags & CGKILL_SURVIVORS)))
 		return;
 	if (op->populated || result != CGKILL_DONE)
 		survivors_collect(&op->surv, &in);
-	survivors_counts(op->surv, &op->rep.n_survivors, &op->rep.survivors,
-			 &kthreads, &hidden);
+	survivors_counts(op->surv, &op->rep.n_survivors, &op->rep.survivors, &kthreads, &hidden);
 	/* The same ones the passes counted, seen again. */
 	if (kthreads > op->rep.kernel_threads)
 		op->rep.kernel_threads = kthreads;
@@ -176,25 +183,29 @@ static void trace_released(struct cgkill_op *op)
 	mrelease_stats(op->mr, &ms);
 	if (op->rep.flags & CGKILL_REPORT_NO_MRELEASE) {
 		ev.reason = CGKILL_TRACE_R_NO_MRELEASE;
-		trace_event(op, &ev, "memory: no process_mrelease here: the victims "
-			 "free their memory themselves");
+		trace_event(op, &ev,
+			    "memory: no process_mrelease here: the victims "
+			    "free their memory themselves");
 		return;
 	}
 	ev.reason = CGKILL_TRACE_R_RELEASED;
 	ev.count = ms.reaped;
 	ev.count2 = op->rep.memory_released_bytes;
-	trace_event(op, &ev, "memory: %" PRIu64 " victims reaped, %" PRIu64
-		 " bytes back %" PRIu64 ".%03" PRIu64 " ms after the start", ms.reaped,
-		 ev.count2, op->rep.memory_released_ns / 1000000,
-		 op->rep.memory_released_ns / 1000 % 1000);
+	trace_event(op, &ev,
+		    "memory: %" PRIu64 " victims reaped, %" PRIu64 " bytes back %" PRIu64
+		    ".%03" PRIu64 " ms after the start",
+		    ms.reaped, ev.count2, op->rep.memory_released_ns / 1000000,
+		    op->rep.memory_released_ns / 1000 % 1000);
 }
 
 static void trace_done(struct cgkill_op *op, int result)
 {
 	struct cgkill_trace ev = {
-		.kind = CGKILL_TRACE_DONE, .result = result,
-		.ns = op->rep.elapsed_ns,	/* the report's end, exactly */
-		.count = op->rep.signaled, .count2 = op->rep.passes,
+		.kind = CGKILL_TRACE_DONE,
+		.result = result,
+		.ns = op->rep.elapsed_ns, /* the report's end, exactly */
+		.count = op->rep.signaled,
+		.count2 = op->rep.passes,
 	};
 	char what[32];
 
@@ -206,10 +217,11 @@ static void trace_done(struct cgkill_op *op, int result)
 		snprintf(what, sizeof(what), "LEFT FROZEN");
 	else
 		snprintf(what, sizeof(what), "failed, error %d", -result);
-	trace_event(op, &ev, "done: %s after %" PRIu64 ".%03" PRIu64 " ms; %" PRIu64
-		 " signalled by pidfd, %" PRIu64 " passes", what,
-		 op->rep.elapsed_ns / 1000000, op->rep.elapsed_ns / 1000 % 1000,
-		 op->rep.signaled, op->rep.passes);
+	trace_event(op, &ev,
+		    "done: %s after %" PRIu64 ".%03" PRIu64 " ms; %" PRIu64
+		    " signalled by pidfd, %" PRIu64 " passes",
+		    what, op->rep.elapsed_ns / 1000000, op->rep.elapsed_ns / 1000 % 1000,
+		    op->rep.signaled, op->rep.passes);
 }
 
 /* Entering ST_DONE. */
@@ -286,17 +298,19 @@ static void trace_pinned(struct cgkill_op *op)
 {
 	struct mrelease_stats ms;
 	struct cgkill_trace ev = {
-		.kind = CGKILL_TRACE_MEMORY, .reason = CGKILL_TRACE_R_PINNED,
+		.kind = CGKILL_TRACE_MEMORY,
+		.reason = CGKILL_TRACE_R_PINNED,
 	};
 
 	mrelease_stats(op->mr, &ms);
 	ev.count = ms.pinned;
 	ev.count2 = ms.rss;
 	ev.count3 = ms.pairing;
-	trace_event(op, &ev, "memory: %" PRIu64 " processes pinned, %" PRIu64
-		 " bytes of RSS%s", ev.count, ev.count2, ms.pairing ?
-		 "; the CPUs are busy: the largest killed and reaped one by one first" :
-		 "");
+	trace_event(op, &ev, "memory: %" PRIu64 " processes pinned, %" PRIu64 " bytes of RSS%s",
+		    ev.count, ev.count2,
+		    ms.pairing ?
+			    "; the CPUs are busy: the largest killed and reaped one by one first" :
+			    "");
 }
 
 static uint32_t freeze_reason(const struct cgkill_op *op, int sig)
@@ -313,7 +327,9 @@ static uint32_t freeze_reason(const struct cgkill_op *op, int sig)
 static void trace_method(struct cgkill_op *op, uint32_t method, uint32_t reason)
 {
 	struct cgkill_trace ev = {
-		.kind = CGKILL_TRACE_METHOD, .method = method, .reason = reason,
+		.kind = CGKILL_TRACE_METHOD,
+		.method = method,
+		.reason = reason,
 		.count = (uint64_t)op->stage,
 	};
 	const char *sig = trace_signame(op, op->stages[op->stage].signal);
@@ -323,19 +339,25 @@ static void trace_method(struct cgkill_op *op, uint32_t method, uint32_t reason)
 		trace_event(op, &ev, "method native: %s and cgroup.kill is there", sig);
 		break;
 	case CGKILL_TRACE_R_NOT_SIGKILL:
-		trace_event(op, &ev, "method freeze: %s is not SIGKILL, the only "
-			 "signal of cgroup.kill", sig);
+		trace_event(op, &ev,
+			    "method freeze: %s is not SIGKILL, the only "
+			    "signal of cgroup.kill",
+			    sig);
 		break;
 	case CGKILL_TRACE_R_FORCE_FREEZE:
 		trace_event(op, &ev, "method freeze: %s, CGKILL_FORCE_FREEZE", sig);
 		break;
 	case CGKILL_TRACE_R_SELF_INSIDE:
-		trace_event(op, &ev, "method freeze, unfrozen: %s, the caller is "
-			 "inside (CGKILL_ALLOW_SELF)", sig);
+		trace_event(op, &ev,
+			    "method freeze, unfrozen: %s, the caller is "
+			    "inside (CGKILL_ALLOW_SELF)",
+			    sig);
 		break;
 	default:
-		trace_event(op, &ev, "method freeze: %s, no cgroup.kill here "
-			 "(Linux < 5.14)", sig);
+		trace_event(op, &ev,
+			    "method freeze: %s, no cgroup.kill here "
+			    "(Linux < 5.14)",
+			    sig);
 		break;
 	}
 }
@@ -357,13 +379,12 @@ static int stage_signal(struct cgkill_op *op, int idx, int sig)
 		op->procs.vals[i] &= ~P_SIGNALED;
 
 	if (sig == SIGKILL && op->mr) {
-		mrelease_pin(op->mr);	/* CGKILL_RELEASE_MEMORY */
+		mrelease_pin(op->mr); /* CGKILL_RELEASE_MEMORY */
 		if (TRACING(op))
 			trace_pinned(op);
 	}
 	r = -ENOENT;
-	if (sig == SIGKILL && !(op->o.flags & CGKILL_FORCE_FREEZE) &&
-	    !op->native_missing) {
+	if (sig == SIGKILL && !(op->o.flags & CGKILL_FORCE_FREEZE) && !op->native_missing) {
 		r = pass_self_check(op);
 		if (r == 0 && op->mr && !op->t.has_self)
 			r = mrelease_pairs(op->mr);
@@ -372,8 +393,9 @@ static int stage_signal(struct cgkill_op *op, int idx, int sig)
 		if (TRACING(op) && !op->t.has_self)
 			trace_method(op, CGKILL_METHOD_NATIVE, CGKILL_TRACE_R_NATIVE);
 		/* The kernel's kill spares nobody: not with the caller inside. */
-		r = op->t.has_self ? -ENOENT : op->vic ? native_victims(op) :
-		    cgfile_write(op->tfd, "cgroup.kill", "1");
+		r = op->t.has_self ? -ENOENT :
+		    op->vic	   ? native_victims(op) :
+				     cgfile_write(op->tfd, "cgroup.kill", "1");
 		if (r == CGKILL_LEFT_FROZEN) {
 			op->rep.last_method = CGKILL_METHOD_NATIVE;
 			return r;
@@ -381,7 +403,7 @@ static int stage_signal(struct cgkill_op *op, int idx, int sig)
 		if (r == 0)
 			st->method = CGKILL_METHOD_NATIVE;
 		else if (r == -ENOENT && !op->t.has_self)
-			op->native_missing = 1;	/* before Linux 5.14 */
+			op->native_missing = 1; /* before Linux 5.14 */
 		else if (r != -ENOENT)
 			return r;
 	}
@@ -401,11 +423,12 @@ static int stage_signal(struct cgkill_op *op, int idx, int sig)
 	return 0;
 }
 
-static void trace_rescan(struct cgkill_op *op, uint32_t why, uint64_t listed,
-			 const struct pass *ps)
+static void trace_rescan(struct cgkill_op *op, uint32_t why, uint64_t listed, const struct pass *ps)
 {
 	struct cgkill_trace ev = {
-		.kind = CGKILL_TRACE_RESCAN, .reason = why, .count = listed,
+		.kind = CGKILL_TRACE_RESCAN,
+		.reason = why,
+		.count = listed,
 		.count2 = ps->newly,
 		.count3 = op->prev_users < 0 ? 0 : (uint64_t)op->prev_users,
 	};
@@ -415,18 +438,22 @@ static void trace_rescan(struct cgkill_op *op, uint32_t why, uint64_t listed,
 		trace_event(op, &ev, "rescan: %" PRIu64 " listed: waiting on", listed);
 		break;
 	case CGKILL_TRACE_R_PROGRESS:
-		trace_event(op, &ev, "rescan: %" PRIu64 " listed, %" PRIu64
-			 " before: fewer, waiting on", listed, ev.count3);
+		trace_event(op, &ev,
+			    "rescan: %" PRIu64 " listed, %" PRIu64 " before: fewer, waiting on",
+			    listed, ev.count3);
 		break;
 	case CGKILL_TRACE_R_VERIFIED:
-		trace_event(op, &ev, "rescan: %" PRIu64 " listed, %" PRIu64
-			 " before: no fewer, %" PRIu64 " verified user processes "
-			 "left, waiting on", listed, ev.count3, ps->listed_users);
+		trace_event(op, &ev,
+			    "rescan: %" PRIu64 " listed, %" PRIu64 " before: no fewer, %" PRIu64
+			    " verified user processes "
+			    "left, waiting on",
+			    listed, ev.count3, ps->listed_users);
 		break;
 	default:
-		trace_event(op, &ev, "rescan: %" PRIu64 " listed, %" PRIu64
-			 " before: no fewer after SIGKILL, %" PRIu64
-			 " signalled again", listed, ev.count3, ps->newly);
+		trace_event(op, &ev,
+			    "rescan: %" PRIu64 " listed, %" PRIu64
+			    " before: no fewer after SIGKILL, %" PRIu64 " signalled again",
+			    listed, ev.count3, ps->newly);
 		break;
 	}
 }
@@ -450,9 +477,9 @@ static int rescan(struct cgkill_op *op, int *only_kthreads)
 		why = CGKILL_TRACE_R_FIRST;
 	} else if ((long)ps.listed_users >= op->prev_users) {
 		why = op->state == ST_WAITING_AFTER_KILL ? CGKILL_TRACE_R_SENT_AGAIN :
-		      CGKILL_TRACE_R_VERIFIED;
-		r = pass_run(op, op->state == ST_WAITING_AFTER_KILL ? PASS_ALL :
-			     PASS_CLASSIFY, sig, &ps);
+							   CGKILL_TRACE_R_VERIFIED;
+		r = pass_run(op, op->state == ST_WAITING_AFTER_KILL ? PASS_ALL : PASS_CLASSIFY, sig,
+			     &ps);
 		if (r < 0)
 			return r;
 		*only_kthreads = ps.listed_users == 0;
@@ -491,13 +518,12 @@ static int wait_step(struct cgkill_op *op)
 			return r;
 		/* Populated, yet no user process listed: kernel threads, or
 		 * the caller itself (CGKILL_ALLOW_SELF), keep it so. */
-		if (!op->populated ||
-		    (only_kthreads && (op->rep.kernel_threads || op->self_seen)))
+		if (!op->populated || (only_kthreads && (op->rep.kernel_threads || op->self_seen)))
 			return transition(op, EV_NO_USERS, 0);
 		now = time_now_ns();
 		op->gap = op->gap * 2 > SCAN_MAX_NS ? SCAN_MAX_NS : op->gap * 2;
-		op->next_scan = now + (op->gap > cost * SCAN_COST_FACTOR ?
-				       op->gap : cost * SCAN_COST_FACTOR);
+		op->next_scan = now + (op->gap > cost * SCAN_COST_FACTOR ? op->gap :
+									   cost * SCAN_COST_FACTOR);
 	}
 	if (now >= op->deadline)
 		return transition(op, EV_DEADLINE, 0);
@@ -525,7 +551,7 @@ static int remove_step(struct cgkill_op *op)
 	uint64_t now = time_now_ns();
 	int r;
 
-	if (now < op->remove_next)	/* the caller came back early */
+	if (now < op->remove_next) /* the caller came back early */
 		return schedule(op, now);
 	op->remove_tries++;
 	r = remove_children(op->tfd);
@@ -541,16 +567,17 @@ static int remove_step(struct cgkill_op *op)
 		op->rep.flags |= CGKILL_REPORT_REMOVED;
 	if (TRACING(op)) {
 		struct cgkill_trace ev = {
-			.kind = CGKILL_TRACE_REMOVE, .result = r,
+			.kind = CGKILL_TRACE_REMOVE,
+			.result = r,
 			.count = op->remove_tries,
 		};
 
 		if (r < 0)
 			trace_event(op, &ev, "removal failed after %u tries: error %d",
-				 op->remove_tries, -r);
+				    op->remove_tries, -r);
 		else
 			trace_event(op, &ev, "removal: the subtree removed after %u tries",
-				 op->remove_tries);
+				    op->remove_tries);
 	}
 	return transition(op, EV_END, r < 0 ? r : CGKILL_DONE);
 }
@@ -563,11 +590,12 @@ static int dry_run(struct cgkill_op *op)
 
 	if (TRACING(op)) {
 		struct cgkill_trace ev = {
-			.kind = CGKILL_TRACE_METHOD, .reason = CGKILL_TRACE_R_DRY_RUN,
+			.kind = CGKILL_TRACE_METHOD,
+			.reason = CGKILL_TRACE_R_DRY_RUN,
 		};
 
 		trace_event(op, &ev, "dry run: %s would be sent, nothing is",
-			 trace_signame(op, op->o.signal));
+			    trace_signame(op, op->o.signal));
 	}
 	if (r == 0)
 		r = pass_run(op, PASS_OBSERVE, 0, &ps);
@@ -584,7 +612,8 @@ static int dry_run(struct cgkill_op *op)
 static void trace_wait_end(struct cgkill_op *op, uint32_t why)
 {
 	struct cgkill_trace ev = {
-		.kind = CGKILL_TRACE_WAIT_END, .reason = why,
+		.kind = CGKILL_TRACE_WAIT_END,
+		.reason = why,
 		.count = op->rep.kernel_threads,
 	};
 
@@ -593,26 +622,31 @@ static void trace_wait_end(struct cgkill_op *op, uint32_t why)
 	else if (why == CGKILL_TRACE_R_TIMEOUT)
 		trace_event(op, &ev, "wait ended: timeout, user processes left");
 	else
-		trace_event(op, &ev, "wait ended: no user process left, %" PRIu64
-			 " kernel threads%s keep it populated", ev.count,
-			 op->self_seen ? " and the caller" : "");
+		trace_event(op, &ev,
+			    "wait ended: no user process left, %" PRIu64
+			    " kernel threads%s keep it populated",
+			    ev.count, op->self_seen ? " and the caller" : "");
 }
 
 static void trace_escalate(struct cgkill_op *op)
 {
 	struct cgkill_trace ev = {
-		.kind = CGKILL_TRACE_ESCALATE, .signal = SIGKILL,
+		.kind = CGKILL_TRACE_ESCALATE,
+		.signal = SIGKILL,
 		.count = op->prev_users < 0 ? 0 : (uint64_t)op->prev_users,
 		.count2 = (uint64_t)op->o.grace_ms,
 	};
 
 	if (op->prev_users < 0)
-		trace_event(op, &ev, "escalation: grace of %" PRId64 " ms over, still "
-			 "populated: SIGKILL", op->o.grace_ms);
+		trace_event(op, &ev,
+			    "escalation: grace of %" PRId64 " ms over, still "
+			    "populated: SIGKILL",
+			    op->o.grace_ms);
 	else
-		trace_event(op, &ev, "escalation: grace of %" PRId64 " ms over, %ld "
-			 "listed by the last rescan: SIGKILL", op->o.grace_ms,
-			 op->prev_users);
+		trace_event(op, &ev,
+			    "escalation: grace of %" PRId64 " ms over, %ld "
+			    "listed by the last rescan: SIGKILL",
+			    op->o.grace_ms, op->prev_users);
 }
 
 /*
@@ -661,18 +695,20 @@ static int transition(struct cgkill_op *op, enum op_event ev, int result)
 		op->users_gone = 1;
 		if (TRACING(op))
 			trace_wait_end(op, op->populated ? CGKILL_TRACE_R_NO_USERS :
-				       CGKILL_TRACE_R_EMPTY);
+							   CGKILL_TRACE_R_EMPTY);
 		if (!(op->o.flags & CGKILL_REMOVE))
 			return transition(op, EV_END, CGKILL_DONE);
-		if (op->populated) {	/* kernel threads: rmdir cannot work */
+		if (op->populated) { /* kernel threads: rmdir cannot work */
 			op->rep.remove_error = -EBUSY;
 			if (TRACING(op)) {
 				struct cgkill_trace tev = {
-					.kind = CGKILL_TRACE_REMOVE, .result = -EBUSY,
+					.kind = CGKILL_TRACE_REMOVE,
+					.result = -EBUSY,
 				};
 
-				trace_event(op, &tev, "removal not tried: kernel threads "
-					 "keep the subtree populated");
+				trace_event(op, &tev,
+					    "removal not tried: kernel threads "
+					    "keep the subtree populated");
 			}
 			return transition(op, EV_END, -EBUSY);
 		}
@@ -700,8 +736,8 @@ static int transition(struct cgkill_op *op, enum op_event ev, int result)
 		op->state = ST_WAITING_AFTER_KILL;
 	else
 		op->state = ST_WAITING;
-	op->deadline = deadline_after(now, op->state == ST_GRACE ?
-				      op->o.grace_ms : op->o.timeout_ms);
+	op->deadline = deadline_after(now,
+				      op->state == ST_GRACE ? op->o.grace_ms : op->o.timeout_ms);
 	r = cgfile_read_events(op->evfd, &op->populated, NULL);
 	if (r < 0)
 		return r;

@@ -9,26 +9,29 @@
 #include "cgkill-private.h"
 
 /* Opening a group by path, shared by every call that resolves one. */
-#define OPEN_ERRS EINVAL, ENAMETOOLONG, ENOENT, ENOTDIR, ELOOP, EACCES, \
-	EMEDIUMTYPE, ENOMEDIUM, ENOMEM, EMFILE, ENFILE, EIO
+#define OPEN_ERRS                                                                             \
+	EINVAL, ENAMETOOLONG, ENOENT, ENOTDIR, ELOOP, EACCES, EMEDIUMTYPE, ENOMEDIUM, ENOMEM, \
+		EMFILE, ENFILE, EIO
 /* Finding and opening the group of a process (cgkill_open_pid()); a pidfd
  * adds EBADF.  No ENOSYS: pidfd_open() and openat2() fall back to /proc
  * and openat().  The path goes through the first cgroup2 mount: another
  * file system mounted over it or over a group on the way can put there a
  * directory (EMEDIUMTYPE), a file (ENOTDIR) or a symlink (ELOOP). */
-#define PID_OPEN_ERRS EINVAL, ESRCH, EPERM, ENOENT, EACCES, EMEDIUMTYPE, \
-	ENOTDIR, ELOOP, ENOMEDIUM, ENAMETOOLONG, ENOMEM, EMFILE, ENFILE, EIO
+#define PID_OPEN_ERRS                                                                 \
+	EINVAL, ESRCH, EPERM, ENOENT, EACCES, EMEDIUMTYPE, ENOTDIR, ELOOP, ENOMEDIUM, \
+		ENAMETOOLONG, ENOMEM, EMFILE, ENFILE, EIO
 /* The start of an operation on an open group: validation, guard rails and
  * the first signalling round.  Removal happens later (no EBUSY here).
  * ENOSYS: a kernel built without epoll or timerfd. */
-#define START_ERRS EINVAL, E2BIG, EBADF, ENOTDIR, EMEDIUMTYPE, EPERM, EACCES, \
-	EDEADLK, EOPNOTSUPP, ENOENT, ENODEV, ENOMEDIUM, ENOSYS, EIO, \
-	ENAMETOOLONG, ENOMEM, EMFILE, ENFILE
+#define START_ERRS                                                                              \
+	EINVAL, E2BIG, EBADF, ENOTDIR, EMEDIUMTYPE, EPERM, EACCES, EDEADLK, EOPNOTSUPP, ENOENT, \
+		ENODEV, ENOMEDIUM, ENOSYS, EIO, ENAMETOOLONG, ENOMEM, EMFILE, ENFILE
 /* Waiting, rescanning, escalating and removing: the target was checked
  * and the epoll and timer fds made at the start (no ENOMEDIUM, ENOSYS).
  * EDEADLK: the caller was moved into the target meanwhile. */
-#define PROCESS_ERRS EINVAL, E2BIG, EBUSY, EACCES, EPERM, EDEADLK, ENOENT, \
-	ENODEV, EIO, ENAMETOOLONG, ENOMEM, EMFILE, ENFILE
+#define PROCESS_ERRS                                                                             \
+	EINVAL, E2BIG, EBUSY, EACCES, EPERM, EDEADLK, ENOENT, ENODEV, EIO, ENAMETOOLONG, ENOMEM, \
+		EMFILE, ENFILE
 
 static const int open_errs[] = { OPEN_ERRS, 0 };
 static const int open_pidfd_errs[] = { PID_OPEN_ERRS, EBADF, 0 };
@@ -37,18 +40,22 @@ static const int op_start_errs[] = { START_ERRS, 0 };
 /* The blocking calls: an operation from start to end. */
 static const int fd_errs[] = { START_ERRS, EBUSY, 0 };
 /* No fd of the caller's (no EBADF); a symlink on the way (ELOOP). */
-static const int path_errs[] = { EINVAL, E2BIG, ENOTDIR, ELOOP, EMEDIUMTYPE,
-	EPERM, EACCES, EDEADLK, EOPNOTSUPP, ENOENT, ENODEV, ENOMEDIUM, ENOSYS,
-	EIO, ENAMETOOLONG, ENOMEM, EMFILE, ENFILE, EBUSY, 0 };
+static const int path_errs[] = { EINVAL, E2BIG,	    ENOTDIR, ELOOP,	 EMEDIUMTYPE,
+				 EPERM,	 EACCES,    EDEADLK, EOPNOTSUPP, ENOENT,
+				 ENODEV, ENOMEDIUM, ENOSYS,  EIO,	 ENAMETOOLONG,
+				 ENOMEM, EMFILE,    ENFILE,  EBUSY,	 0 };
 /* The group of a process: a pid is no fd (no EBADF); the lookup's ELOOP
  * and ESRCH. */
-static const int pid_errs[] = { EINVAL, E2BIG, ENOTDIR, ELOOP, EMEDIUMTYPE,
-	EPERM, EACCES, EDEADLK, EOPNOTSUPP, ENOENT, ENODEV, ENOMEDIUM, ENOSYS,
-	EIO, ENAMETOOLONG, ENOMEM, EMFILE, ENFILE, EBUSY, ESRCH, 0 };
-static const int pidfd_errs[] = { EINVAL, E2BIG, EBADF, ENOTDIR, ELOOP,
-	EMEDIUMTYPE, EPERM, EACCES, EDEADLK, EOPNOTSUPP, ENOENT, ENODEV,
-	ENOMEDIUM, ENOSYS, EIO, ENAMETOOLONG, ENOMEM, EMFILE, ENFILE, EBUSY,
-	ESRCH, 0 };
+static const int pid_errs[] = { EINVAL, E2BIG,	   ENOTDIR, ELOOP,	EMEDIUMTYPE,
+				EPERM,	EACCES,	   EDEADLK, EOPNOTSUPP, ENOENT,
+				ENODEV, ENOMEDIUM, ENOSYS,  EIO,	ENAMETOOLONG,
+				ENOMEM, EMFILE,	   ENFILE,  EBUSY,	ESRCH,
+				0 };
+static const int pidfd_errs[] = { EINVAL,	E2BIG,	EBADF,	   ENOTDIR, ELOOP,
+				  EMEDIUMTYPE,	EPERM,	EACCES,	   EDEADLK, EOPNOTSUPP,
+				  ENOENT,	ENODEV, ENOMEDIUM, ENOSYS,  EIO,
+				  ENAMETOOLONG, ENOMEM, EMFILE,	   ENFILE,  EBUSY,
+				  ESRCH,	0 };
 static const int op_process_errs[] = { PROCESS_ERRS, 0 };
 static const int op_get_fd_errs[] = { EINVAL, 0 };
 static const int op_get_stage_errs[] = { EINVAL, E2BIG, ENOENT, 0 };

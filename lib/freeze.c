@@ -42,7 +42,7 @@ static int read_freeze(int dirfd, int *v)
 	ssize_t n = cgfile_read(dirfd, "cgroup.freeze", b, sizeof(b));
 
 	if (n < 0)
-		return (int)n;	/* -ENOENT: a kernel before 5.2 */
+		return (int)n; /* -ENOENT: a kernel before 5.2 */
 	return parse_bool(b, (size_t)n, v) < 0 ? -EIO : 0;
 }
 

@@ -21,7 +21,7 @@ int kill_wait(struct cgkill_op *op, struct cgkill_report *report, int cs)
 		cgk_cancel_restore(cs);
 		r = poll(&pfd, 1, -1) < 0 && errno != EINTR ? -errno : 0;
 		cgk_cancel_off();
-		if (r < 0)	/* a late failure: the report is filled */
+		if (r < 0) /* a late failure: the report is filled */
 			return op_abort(op, r, report);
 	}
 }
@@ -36,8 +36,8 @@ static void close_fd(void *fd)
 	close(*(int *)fd);
 }
 
-int kill_fd(int dirfd, const struct cgkill_opts *opts,
-	    struct cgkill_report *report, enum cgk_call call, int cs)
+int kill_fd(int dirfd, const struct cgkill_opts *opts, struct cgkill_report *report,
+	    enum cgk_call call, int cs)
 {
 	struct cgkill_op *op;
 	int r, obs;
@@ -57,8 +57,8 @@ int kill_fd(int dirfd, const struct cgkill_opts *opts,
 	return obs ? r : errors_filter(call, r);
 }
 
-int kill_opened(int fd, const struct cgkill_opts *opts,
-		struct cgkill_report *report, enum cgk_call call, int cs)
+int kill_opened(int fd, const struct cgkill_opts *opts, struct cgkill_report *report,
+		enum cgk_call call, int cs)
 {
 	int r;
 
@@ -82,8 +82,7 @@ CGKILL_EXPORT int cgkill_op_wait(struct cgkill_op *op, struct cgkill_report *rep
 	return op_by_observer(op) ? r : errors_filter(CGK_CALL_OP_WAIT, r);
 }
 
-CGKILL_EXPORT int cgkill_fd(int dirfd, const struct cgkill_opts *opts,
-			    struct cgkill_report *report)
+CGKILL_EXPORT int cgkill_fd(int dirfd, const struct cgkill_opts *opts, struct cgkill_report *report)
 {
 	int r, cs = cgk_cancel_off();
 

@@ -96,8 +96,8 @@ int mount_first(struct cg_mount *m)
 #ifndef STATX_MNT_ID_UNIQUE
 #define STATX_MNT_ID_UNIQUE 0x4000U
 #endif
-#define SM_MNT_ROOT 0x08U	/* STATMOUNT_MNT_ROOT */
-#define SM_MNT_POINT 0x10U	/* STATMOUNT_MNT_POINT */
+#define SM_MNT_ROOT 0x08U  /* STATMOUNT_MNT_ROOT */
+#define SM_MNT_POINT 0x10U /* STATMOUNT_MNT_POINT */
 
 /* The fixed part of struct statmount (linux/mount.h, Linux 6.8): only the
  * fields read here, at the offsets the ABI fixes; strings follow at 512. */
@@ -105,12 +105,12 @@ struct sm_head {
 	uint32_t size, mnt_opts;
 	uint64_t mask;
 	uint8_t pad1[104 - 16];
-	uint32_t mnt_root, mnt_point;	/* offsets into the strings */
+	uint32_t mnt_root, mnt_point; /* offsets into the strings */
 	uint8_t pad2[512 - 112];
 };
 
-_Static_assert(offsetof(struct sm_head, mnt_root) == 104 &&
-	       sizeof(struct sm_head) == 512, "struct statmount layout");
+_Static_assert(offsetof(struct sm_head, mnt_root) == 104 && sizeof(struct sm_head) == 512,
+	       "struct statmount layout");
 
 struct sm_req {
 	uint32_t size, spare;
@@ -130,8 +130,7 @@ static int mount_by_statmount(int fd, struct cg_mount *m, int *is_root)
 	const size_t strmax = sizeof(sm) - sizeof(sm.h);
 	struct statx stx;
 
-	if (statx(fd, "", AT_EMPTY_PATH | AT_STATX_DONT_SYNC, STATX_MNT_ID_UNIQUE,
-		  &stx) < 0)
+	if (statx(fd, "", AT_EMPTY_PATH | AT_STATX_DONT_SYNC, STATX_MNT_ID_UNIQUE, &stx) < 0)
 		/* Not only ENOSYS: a seccomp filter may answer EPERM, and
 		 * the older route works there too. */
 		return errno == ENOMEM ? -ENOMEM : -ENOSYS;
@@ -142,8 +141,7 @@ static int mount_by_statmount(int fd, struct cg_mount *m, int *is_root)
 	req.param = want;
 	if (syscall(SYS_statmount, &req, &sm, sizeof(sm), 0) < 0)
 		return errno == ENOMEM ? -ENOMEM : -ENOSYS;
-	if ((sm.h.mask & want) != want || sm.h.mnt_root >= strmax ||
-	    sm.h.mnt_point >= strmax)
+	if ((sm.h.mask & want) != want || sm.h.mnt_root >= strmax || sm.h.mnt_point >= strmax)
 		return -ENOSYS;
 	sm.b[sizeof(sm) - 1] = '\0';
 	m->target = strdup(sm.b + sizeof(sm.h) + sm.h.mnt_point);
@@ -168,8 +166,8 @@ int mount_of_fd(int fd, const char *fspath, struct cg_mount *m, int *is_root)
 	r = mount_find(fspath, m);
 	if (r < 0)
 		return r;
-	*is_root = fstat(fd, &st) == 0 && stat(m->target, &mst) == 0 &&
-		   mst.st_dev == st.st_dev && mst.st_ino == st.st_ino;
+	*is_root = fstat(fd, &st) == 0 && stat(m->target, &mst) == 0 && mst.st_dev == st.st_dev &&
+		   mst.st_ino == st.st_ino;
 	return 0;
 }
 

@@ -63,40 +63,43 @@
  * pidfd numbered beyond RLIMIT_NOFILE less this is not kept. */
 #define FD_RESERVE 64
 
-enum { V_PENDING, V_DONE };
+enum {
+	V_PENDING,
+	V_DONE
+};
 
 struct victim {
 	int pidfd;
 	pid_t pid;
-	uint32_t group;		/* index in groups */
+	uint32_t group; /* index in groups */
 	int state;
-	uint32_t weight;	/* its CFS weight (nice, SCHED_IDLE); RT: max */
-	uint64_t rss;		/* bytes, read before the kill */
+	uint32_t weight; /* its CFS weight (nice, SCHED_IDLE); RT: max */
+	uint64_t rss;	 /* bytes, read before the kill */
 };
 
 struct mrel {
 	struct mrel_ctx c;
 	struct victim *v;
-	size_t n, cap, next;	/* next: the first not yet done */
-	struct idset index;	/* pid -> its place in v, + 1 */
-	char **groups;		/* relative paths of the groups listed */
+	size_t n, cap, next; /* next: the first not yet done */
+	struct idset index;  /* pid -> its place in v, + 1 */
+	char **groups;	     /* relative paths of the groups listed */
 	size_t ngroups, capgroups;
 	char *buf;
 	size_t bufcap;
 	struct pidvec pv;
 	uint64_t fd_limit;
-	int running;		/* victims runnable when pinned */
-	int no_mrelease;	/* ENOSYS or EPERM: the library releases nothing */
-	int stopped;		/* EINTR: we are being killed ourselves */
-	uint64_t pair_until;	/* kill-and-reap until then; 0: not at all */
-	uint64_t pin_until;	/* the listing gives up then */
-	uint64_t pinned;	/* RSS of all pinned, bytes */
-	uint64_t left;		/* RSS of those neither reaped nor let go */
-	int have_current, have_after;	/* the target's memory.current */
+	int running;		      /* victims runnable when pinned */
+	int no_mrelease;	      /* ENOSYS or EPERM: the library releases nothing */
+	int stopped;		      /* EINTR: we are being killed ourselves */
+	uint64_t pair_until;	      /* kill-and-reap until then; 0: not at all */
+	uint64_t pin_until;	      /* the listing gives up then */
+	uint64_t pinned;	      /* RSS of all pinned, bytes */
+	uint64_t left;		      /* RSS of those neither reaped nor let go */
+	int have_current, have_after; /* the target's memory.current */
 	uint64_t current_before, current_after;
-	uint64_t released;	/* RSS of the victims reaped or found exiting */
-	uint64_t done_at;	/* when the last reap returned */
-	uint64_t reaped;	/* reaps done, for the trace */
+	uint64_t released; /* RSS of the victims reaped or found exiting */
+	uint64_t done_at;  /* when the last reap returned */
+	uint64_t reaped;   /* reaps done, for the trace */
 };
 
 int mrelease_new(struct mrel **ret, const struct mrel_ctx *c)
@@ -155,7 +158,7 @@ static int parse_status_anon(const char *buf, char *state, uint64_t *kib)
 	*state = *st;
 	*kib = 0;
 	if (!an)
-		return 0;	/* no mm: exiting, or a zombie */
+		return 0; /* no mm: exiting, or a zombie */
 	an += strlen("\nRssAnon:");
 	errno = 0;
 	*kib = strtoull(an, &end, 10);
@@ -165,9 +168,9 @@ static int parse_status_anon(const char *buf, char *state, uint64_t *kib)
 /* The kernel's sched_prio_to_weight, nice -20 to 19. */
 static const uint32_t nice_weight[40] = {
 	88761, 71755, 56483, 46273, 36291, 29154, 23254, 18705, 14949, 11916,
-	9548, 7620, 6100, 4904, 3906, 3121, 2501, 1991, 1586, 1277,
-	1024, 820, 655, 526, 423, 335, 272, 215, 172, 137,
-	110, 87, 70, 56, 45, 36, 29, 23, 18, 15,
+	9548,  7620,  6100,  4904,  3906,  3121,  2501,	 1991,	1586,  1277,
+	1024,  820,   655,   526,   423,   335,	  272,	 215,	172,   137,
+	110,   87,    70,    56,    45,	   36,	  29,	 23,	18,    15,
 };
 
 /* What share of a CPU it gets beside other work, as a CFS weight, from the
@@ -185,9 +188,9 @@ static uint32_t parse_stat_weight(const char *buf)
 			policy = strtol(p + 1, NULL, 10);
 	}
 	if (policy == SCHED_IDLE)
-		return 3;	/* WEIGHT_IDLEPRIO */
+		return 3; /* WEIGHT_IDLEPRIO */
 	if (policy != SCHED_OTHER && policy != SCHED_BATCH)
-		return UINT32_MAX;	/* real-time: CFS work never starves it */
+		return UINT32_MAX; /* real-time: CFS work never starves it */
 	if (nice < -20 || nice > 19)
 		nice = 0;
 	return nice_weight[nice + 20];
@@ -211,7 +214,7 @@ static void read_rss(struct mrel *m, struct victim *v)
 	if (n > 0)
 		weight = parse_stat_weight(b);
 	if (poll(&(struct pollfd){ .fd = v->pidfd, .events = POLLIN }, 1, 0) != 0)
-		return;	/* exited: perhaps not its file */
+		return; /* exited: perhaps not its file */
 	v->rss = kib << 10;
 	v->weight = weight;
 	if (state == 'R')
@@ -247,9 +250,9 @@ static int pin_one(struct mrel *m, struct cg_group *g, pid_t pid)
 	int r, fd;
 
 	if (pid <= 0 || pid == getpid() || idset_has(&m->index, (uint64_t)pid))
-		return 0;	/* hidden, the caller itself, or listed twice */
+		return 0; /* hidden, the caller itself, or listed twice */
 	if (time_now_ns() >= m->pin_until)
-		return -ETIME;	/* enough: the kill must not wait */
+		return -ETIME; /* enough: the kill must not wait */
 	/* What cannot be pinned is not reaped; only a lack of fds stops
 	 * the pinning. */
 	fd = signal_pin(pid);
@@ -262,7 +265,7 @@ static int pin_one(struct mrel *m, struct cg_group *g, pid_t pid)
 	}
 	if ((uint64_t)fd + FD_RESERVE >= m->fd_limit) {
 		close(fd);
-		return -EMFILE;	/* enough: the kill needs fds too */
+		return -EMFILE; /* enough: the kill needs fds too */
 	}
 	if (m->n == m->cap) {
 		size_t cap = m->cap ? m->cap * 2 : 64;
@@ -276,8 +279,7 @@ static int pin_one(struct mrel *m, struct cg_group *g, pid_t pid)
 		m->cap = cap;
 	}
 	v = &m->v[m->n];
-	*v = (struct victim){ .pidfd = fd, .pid = pid, .state = V_PENDING,
-			       .weight = 1024 };
+	*v = (struct victim){ .pidfd = fd, .pid = pid, .state = V_PENDING, .weight = 1024 };
 	r = group_index(m, g->rel, &v->group);
 	if (r == 0)
 		r = idset_get(&m->index, (uint64_t)pid, &slot);
@@ -304,7 +306,7 @@ static int pin_group(struct cg_group *g, void *data)
 		return r;
 	n = cgfile_read_all(g->fd, "cgroup.procs", &m->buf, &m->bufcap);
 	if (n == -ENOENT || n == -ENODEV || n == -EOPNOTSUPP)
-		return 0;	/* removed, or threaded: listed at its domain */
+		return 0; /* removed, or threaded: listed at its domain */
 	if (n < 0)
 		return (int)n;
 	m->pv.n = 0;
@@ -327,7 +329,7 @@ static int read_current(int tfd, uint64_t *val)
 	ssize_t n = cgfile_read(tfd, "memory.current", b, sizeof(b));
 
 	if (n <= 0)
-		return -ENOENT;	/* no memory controller enabled here */
+		return -ENOENT; /* no memory controller enabled here */
 	errno = 0;
 	*val = strtoull(b, &end, 10);
 	return end == b || errno ? -EINVAL : 0;
@@ -419,14 +421,14 @@ static void reap(struct mrel *m, struct victim *v)
 				sched_yield();
 				continue;
 			}
-			break;	/* left to free its memory itself */
+			break; /* left to free its memory itself */
 		}
-		if (errno == ESRCH)	/* gone, or in its own exit already */
+		if (errno == ESRCH) /* gone, or in its own exit already */
 			m->released += v->rss;
 		else if (errno == ENOSYS || errno == EPERM)
-			m->no_mrelease = 1;	/* before 5.15, or a filter */
+			m->no_mrelease = 1; /* before 5.15, or a filter */
 		else if (errno == EINTR)
-			m->stopped = 1;	/* a fatal signal of our own */
+			m->stopped = 1; /* a fatal signal of our own */
 		/* EINVAL: not dying (it left the subtree before the kill),
 		 * or reaped already; anything else: not ours to fix. */
 		break;
@@ -461,7 +463,7 @@ int mrelease_pairs(struct mrel *m)
 			continue;
 		r = signal_classify(m->c.sc, v->pidfd, v->pid, 0, &cls);
 		if (r == 0 && cls != SIG_IN) {
-			drop(m, v);	/* gone, or no longer in the subtree */
+			drop(m, v); /* gone, or no longer in the subtree */
 			continue;
 		}
 		if (r == 0)
@@ -471,13 +473,13 @@ int mrelease_pairs(struct mrel *m)
 			continue;
 		}
 		if (r < 0)
-			break;	/* EPERM and the like: the kernel's kill */
+			break; /* EPERM and the like: the kernel's kill */
 		reap(m, v);
 		r = m->c.sent(m->c.arg, v->pid, m->groups[v->group]);
 		if (r < 0) {
 			m->next++;
 			m->pair_until = 0;
-			return r;	/* the observer's: it stops us */
+			return r; /* the observer's: it stops us */
 		}
 	}
 	m->pair_until = 0;
@@ -514,7 +516,7 @@ static void reap_done(struct mrel *m)
 
 int mrelease_slice(struct mrel *m, uint64_t until)
 {
-	m->pair_until = 0;	/* the kill is done: no more pairs */
+	m->pair_until = 0; /* the kill is done: no more pairs */
 	while (m->next < m->n && can_reap(m)) {
 		struct victim *v = &m->v[m->next++];
 
@@ -528,8 +530,7 @@ int mrelease_slice(struct mrel *m, uint64_t until)
 	return 0;
 }
 
-void mrelease_report(struct mrel *m, int empty, uint64_t t0,
-		 struct cgkill_report *rep)
+void mrelease_report(struct mrel *m, int empty, uint64_t t0, struct cgkill_report *rep)
 {
 	/* Emptied while reaps were left: those are quick ESRCH now. */
 	if (empty && mrelease_pending(m))
@@ -541,11 +542,12 @@ void mrelease_report(struct mrel *m, int empty, uint64_t t0,
 		return;
 	}
 	if (!m->done_at)
-		return;	/* nobody to reap */
+		return; /* nobody to reap */
 	reap_done(m);
 	if (m->have_after)
 		rep->memory_released_bytes = m->current_before > m->current_after ?
-			m->current_before - m->current_after : 0;
+						     m->current_before - m->current_after :
+						     0;
 	else
 		rep->memory_released_bytes = m->released;
 	rep->memory_released_ns = m->done_at - t0;

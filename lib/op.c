@@ -42,8 +42,11 @@ static int op_setup(struct cgkill_op *op, int dirfd)
 	op->sc.use_info = !secure_getenv("CGKILL_NO_PIDFD_INFO");
 	if (op->o.flags & CGKILL_RELEASE_MEMORY) {
 		struct mrel_ctx mc = {
-			.tfd = op->tfd, .sc = &op->sc, .groups = &op->groups,
-			.sent = mr_sent, .arg = op,
+			.tfd = op->tfd,
+			.sc = &op->sc,
+			.groups = &op->groups,
+			.sent = mr_sent,
+			.arg = op,
 		};
 
 		r = mrelease_new(&op->mr, &mc);
@@ -71,8 +74,7 @@ static int op_setup(struct cgkill_op *op, int dirfd)
 	return cgfile_read_events(op->evfd, &op->populated, NULL);
 }
 
-int op_start(int dirfd, const struct cgkill_opts *opts, struct cgkill_op **ret,
-	     int *by_observer)
+int op_start(int dirfd, const struct cgkill_opts *opts, struct cgkill_op **ret, int *by_observer)
 {
 	struct cgkill_op *op;
 	int r;
@@ -90,7 +92,7 @@ int op_start(int dirfd, const struct cgkill_opts *opts, struct cgkill_op **ret,
 	op->t0 = time_now_ns();
 	r = opts_load(opts, &op->o);
 	if (r < 0) {
-		op->o.trace = NULL;	/* options refused: none of them used */
+		op->o.trace = NULL; /* options refused: none of them used */
 		goto fail;
 	}
 	op->rep.size = sizeof(op->rep);
@@ -153,15 +155,13 @@ int op_by_observer(const struct cgkill_op *op)
 	return op->observer_stopped && op->result < 0;
 }
 
-void op_lists(const struct cgkill_op *op, struct survivors **s,
-	      struct victims **v)
+void op_lists(const struct cgkill_op *op, struct survivors **s, struct victims **v)
 {
 	*s = op->surv;
 	*v = op->vic;
 }
 
-CGKILL_EXPORT int cgkill_op_start(int dirfd, const struct cgkill_opts *opts,
-				  struct cgkill_op **ret)
+CGKILL_EXPORT int cgkill_op_start(int dirfd, const struct cgkill_opts *opts, struct cgkill_op **ret)
 {
 	int obs, r, cs = cgk_cancel_off();
 
@@ -175,8 +175,7 @@ CGKILL_EXPORT int cgkill_op_get_fd(const struct cgkill_op *op)
 	return op ? op->epfd : -EINVAL;
 }
 
-CGKILL_EXPORT int cgkill_op_process(struct cgkill_op *op,
-				    struct cgkill_report *report)
+CGKILL_EXPORT int cgkill_op_process(struct cgkill_op *op, struct cgkill_report *report)
 {
 	int r, cs = cgk_cancel_off();
 
@@ -231,4 +230,3 @@ CGKILL_EXPORT void cgkill_op_free(struct cgkill_op *op)
 	free(op);
 	cgk_cancel_restore(cs);
 }
-

@@ -10,9 +10,10 @@
 
 #include "cgkill-private.h"
 
-#define KNOWN_FLAGS (CGKILL_FORCE_FREEZE | CGKILL_ALLOW_SELF | CGKILL_DRY_RUN | \
-		     CGKILL_SIGCONT | CGKILL_ESCALATE | CGKILL_REMOVE | \
-		     CGKILL_SURVIVORS | CGKILL_VICTIMS | CGKILL_RELEASE_MEMORY)
+#define KNOWN_FLAGS                                                                  \
+	(CGKILL_FORCE_FREEZE | CGKILL_ALLOW_SELF | CGKILL_DRY_RUN | CGKILL_SIGCONT | \
+	 CGKILL_ESCALATE | CGKILL_REMOVE | CGKILL_SURVIVORS | CGKILL_VICTIMS |       \
+	 CGKILL_RELEASE_MEMORY)
 
 int opts_size_check(uint32_t size, size_t ver0)
 {
@@ -21,8 +22,7 @@ int opts_size_check(uint32_t size, size_t ver0)
 	return size > CGKILL_STRUCT_SIZE_MAX ? -E2BIG : 0;
 }
 
-int opts_struct_load(void *dst, size_t known, const void *src, uint32_t size,
-		    size_t ver0)
+int opts_struct_load(void *dst, size_t known, const void *src, uint32_t size, size_t ver0)
 {
 	const unsigned char *tail = (const unsigned char *)src + known;
 	int r = opts_size_check(size, ver0);
@@ -43,7 +43,7 @@ void opts_struct_store(void *dst, uint32_t size, const void *src, size_t known)
 	memcpy(dst, src, size < known ? size : known);
 	if (size > known)
 		memset((char *)dst + known, 0, size - known);
-	*(uint32_t *)dst = size;	/* every public struct starts with it */
+	*(uint32_t *)dst = size; /* every public struct starts with it */
 }
 
 int opts_load(const struct cgkill_opts *in, struct cgkill_opts *out)
@@ -72,8 +72,8 @@ int opts_load(const struct cgkill_opts *in, struct cgkill_opts *out)
 		return -EINVAL;
 	}
 	if (out->flags & CGKILL_DRY_RUN &&
-	    out->flags & (CGKILL_ESCALATE | CGKILL_REMOVE | CGKILL_SIGCONT |
-			  CGKILL_VICTIMS | CGKILL_RELEASE_MEMORY))
+	    out->flags & (CGKILL_ESCALATE | CGKILL_REMOVE | CGKILL_SIGCONT | CGKILL_VICTIMS |
+			  CGKILL_RELEASE_MEMORY))
 		return -EINVAL;
 	/* Memory comes back only from a process that SIGKILL ends. */
 	if (out->flags & CGKILL_RELEASE_MEMORY && out->signal != SIGKILL &&

@@ -84,8 +84,8 @@ static int events_field(const char *buf, size_t len, const char *key)
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *le = nl ? nl : end;
 
-		if ((size_t)(le - p) == klen + 2 && !memcmp(p, key, klen) &&
-		    p[klen] == ' ' && (p[klen + 1] == '0' || p[klen + 1] == '1'))
+		if ((size_t)(le - p) == klen + 2 && !memcmp(p, key, klen) && p[klen] == ' ' &&
+		    (p[klen + 1] == '0' || p[klen + 1] == '1'))
 			return p[klen + 1] - '0';
 		if (!nl)
 			break;
@@ -108,8 +108,7 @@ int parse_events(const char *buf, size_t len, int *populated, int *frozen)
 }
 
 /* "key N" at a line start of a flat keyed file (cgroup.stat). */
-int parse_keyed(const char *buf, size_t len, const char *key,
-		unsigned long long *val)
+int parse_keyed(const char *buf, size_t len, const char *key, unsigned long long *val)
 {
 	size_t klen = strlen(key);
 	const char *p = buf, *end = buf + len;
@@ -118,8 +117,7 @@ int parse_keyed(const char *buf, size_t len, const char *key,
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *le = nl ? nl : end;
 
-		if ((size_t)(le - p) > klen + 1 && !memcmp(p, key, klen) &&
-		    p[klen] == ' ') {
+		if ((size_t)(le - p) > klen + 1 && !memcmp(p, key, klen) && p[klen] == ' ') {
 			const char *v = p + klen + 1;
 			unsigned long long x;
 
@@ -184,8 +182,7 @@ int parse_stat_dying(const char *buf, size_t len, int *dying)
 	/* SIGKILL queued on the leader (a group kill puts it on every
 	 * thread), or already exiting and not a zombie leader whose other
 	 * threads live on: someone already killed it. */
-	*dying = (pending & (1ULL << (SIGKILL - 1))) ||
-		 ((flags & PF_EXITING_FLAG) && *st != 'Z');
+	*dying = (pending & (1ULL << (SIGKILL - 1))) || ((flags & PF_EXITING_FLAG) && *st != 'Z');
 	return 0;
 }
 
@@ -231,7 +228,7 @@ int parse_proc_cgroup(const char *buf, size_t len, char *out, size_t outsz)
 			break;
 		p = nl + 1;
 	}
-	return -ENOMEDIUM;	/* no cgroup v2 line: no unified hierarchy */
+	return -ENOMEDIUM; /* no cgroup v2 line: no unified hierarchy */
 }
 
 int parse_type(const char *buf, size_t len, enum cg_type *type)
@@ -278,8 +275,7 @@ int parse_cgpath_within(const char *path, const char *base)
 /* The value of "key:" at a line start of /proc/PID/status, after its
  * blanks.  Name is escaped by the kernel, so no value spans a line and no
  * comm can forge a line of its own. */
-static const char *status_value(const char *buf, const char *end,
-				const char *key, const char **le)
+static const char *status_value(const char *buf, const char *end, const char *key, const char **le)
 {
 	size_t klen = strlen(key);
 	const char *p = buf;
@@ -301,8 +297,8 @@ static const char *status_value(const char *buf, const char *end,
 	return NULL;
 }
 
-static int status_uint(const char *buf, const char *end, const char *key,
-		       unsigned long long max, unsigned long long *val)
+static int status_uint(const char *buf, const char *end, const char *key, unsigned long long max,
+		       unsigned long long *val)
 {
 	const char *le, *p = status_value(buf, end, key, &le);
 

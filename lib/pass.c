@@ -15,7 +15,7 @@
 
 #include "op-private.h"
 
-#define MAX_PASSES 1000			/* of one signalling round */
+#define MAX_PASSES 1000 /* of one signalling round */
 
 #ifdef CGKILL_TEST_HOOKS
 void (*cgkill_test_listed)(const pid_t *pids, size_t n);
@@ -31,42 +31,47 @@ enum pass_verify {
 			   what it missed: classify asks "dying?" too, and a
 			   dying process is left alone */
 	VERIFY_PROBE,	/* classify, then signal 0: may we signal it? */
-	VERIFY_PENDING,	/* classify, and see who sits on the signal */
+	VERIFY_PENDING, /* classify, and see who sits on the signal */
 };
 
 /* A mode's whole policy. */
 struct pass_rule {
-	uint32_t skip;		/* P_* bits: any set, the pid is left alone */
-	uint32_t need;		/* P_* bits: any clear, left alone */
+	uint32_t skip; /* P_* bits: any set, the pid is left alone */
+	uint32_t need; /* P_* bits: any clear, left alone */
 	enum pass_verify verify;
-	unsigned send : 1;	/* ps->sig (and SIGCONT with CGKILL_SIGCONT);
+	unsigned send : 1;     /* ps->sig (and SIGCONT with CGKILL_SIGCONT);
 				   else only verified */
-	unsigned ask_held : 1;	/* own-frozen groups: does a freeze made on
+	unsigned ask_held : 1; /* own-frozen groups: does a freeze made on
 				   purpose hold them (a signal they would
 				   sit on)? */
-	unsigned count : 1;	/* a first signal this stage counts (newly,
+	unsigned count : 1;    /* a first signal this stage counts (newly,
 				   signaled) and goes to the observer */
-	unsigned list : 1;	/* dry run: each user process goes to the
+	unsigned list : 1;     /* dry run: each user process goes to the
 				   observer with the signal it would get */
 };
 
 static const struct pass_rule pass_rules[] = {
-	[PASS_NEW] = { .skip = P_SIGNALED, .verify = VERIFY_SEND,
-		       .send = 1, .ask_held = 1, .count = 1 },
+	[PASS_NEW] = { .skip = P_SIGNALED,
+		       .verify = VERIFY_SEND,
+		       .send = 1,
+		       .ask_held = 1,
+		       .count = 1 },
 	[PASS_ALL] = { .verify = VERIFY_MISSED, .send = 1, .count = 1 },
 	[PASS_OBSERVE] = { .verify = VERIFY_NONE },
 	[PASS_CLASSIFY] = { .skip = P_USER, .verify = VERIFY_SEND },
 	[PASS_PROBE] = { .verify = VERIFY_PROBE },
 	/* P_USER: listed already (a pid shown twice) */
 	[PASS_LIST] = { .skip = P_USER, .verify = VERIFY_SEND, .list = 1 },
-	[PASS_PENDING] = { .skip = P_PENDING, .need = P_SIGNALED,
-			   .verify = VERIFY_PENDING },
+	[PASS_PENDING] = { .skip = P_PENDING, .need = P_SIGNALED, .verify = VERIFY_PENDING },
 };
 
 int pass_observe(struct cgkill_op *op, pid_t pid, int sig, const char *rel)
 {
 	struct cgkill_proc p = {
-		.size = sizeof(p), .pid = pid, .signal = sig, .cgroup = rel,
+		.size = sizeof(p),
+		.pid = pid,
+		.signal = sig,
+		.cgroup = rel,
 		.flags = op->o.flags & CGKILL_DRY_RUN ? CGKILL_PROC_DRY_RUN : 0,
 	};
 	int r;
@@ -123,7 +128,7 @@ static int group_held(struct cgkill_op *op, struct cg_group *g)
 		return op->was_frozen;
 	r = freeze_own(g->fd, &frozen, &held);
 	if (r == -ENOENT || r == -ENODEV)
-		return 0;	/* removed: nobody left in it */
+		return 0; /* removed: nobody left in it */
 	if (r < 0)
 		return r;
 	if (!held && g->depth == 1) {
@@ -151,16 +156,15 @@ static int group_held(struct cgkill_op *op, struct cg_group *g)
  * says, sending sig and extra where it sends.  CGKILL_VICTIMS: a process
  * sent a signal (not 0) keeps its pidfd in *pin, its record read before
  * the send can end it (pin->pidfd -1 when none is kept). */
-static int pass_verify(struct pass *ps, const struct pass_rule *rule,
-		       uint32_t st, pid_t pid, int sig, int extra,
-		       enum sig_class *cls, int *pending, struct vic_pin *pin)
+static int pass_verify(struct pass *ps, const struct pass_rule *rule, uint32_t st, pid_t pid,
+		       int sig, int extra, enum sig_class *cls, int *pending, struct vic_pin *pin)
 {
 	struct cgkill_op *op = ps->op;
 	int fd, r, want_dying = 0, probe = 0, ask_pending = 0;
 	int keep = op->vic && sig;
 
 	switch (rule->verify) {
-	case VERIFY_NONE:	/* left alone before: see pass_pid() */
+	case VERIFY_NONE: /* left alone before: see pass_pid() */
 		return -EINVAL;
 	case VERIFY_PROBE:
 		probe = 1;
@@ -170,8 +174,7 @@ static int pass_verify(struct pass *ps, const struct pass_rule *rule,
 		break;
 	case VERIFY_MISSED:
 		/* After the kernel's kill, only what it missed is signalled. */
-		if (!(st & P_SIGNALED) &&
-		    op->stages[op->stage].method == CGKILL_METHOD_NATIVE) {
+		if (!(st & P_SIGNALED) && op->stages[op->stage].method == CGKILL_METHOD_NATIVE) {
 			want_dying = 1;
 			extra = 0;
 			break;
@@ -203,7 +206,7 @@ static int pass_verify(struct pass *ps, const struct pass_rule *rule,
 		}
 	}
 	if (r == 0 && *cls == SIG_IN && keep) {
-		pin->pidfd = fd;	/* the caller's now */
+		pin->pidfd = fd; /* the caller's now */
 		return 0;
 	}
 	close(fd);
@@ -219,7 +222,7 @@ static int pass_pid(struct pass *ps, struct cg_group *g, pid_t pid)
 	uint32_t *st;
 	int r, sig = 0, extra = 0, pending = 0;
 
-	if (pid == 0) {	/* outside our pid namespace: cannot be signalled */
+	if (pid == 0) { /* outside our pid namespace: cannot be signalled */
 		ps->listed_users++;
 		ps->hidden++;
 		return 0;
@@ -237,13 +240,12 @@ static int pass_pid(struct pass *ps, struct cg_group *g, pid_t pid)
 			return 0;
 		if (r < 0 && r != -ESRCH)
 			return r;
-		*st = 0;	/* gone, or a user process has the number now */
+		*st = 0; /* gone, or a user process has the number now */
 		if (r < 0)
 			return 0;
 	}
 	ps->listed_users++;
-	if (rule->verify == VERIFY_NONE || (*st & rule->skip) ||
-	    (*st & rule->need) != rule->need)
+	if (rule->verify == VERIFY_NONE || (*st & rule->skip) || (*st & rule->need) != rule->need)
 		return 0;
 	if (rule->send) {
 		sig = ps->sig;
@@ -316,9 +318,9 @@ static int pass_group(struct cg_group *g, void *data)
 	}
 	n = cgfile_read_all(g->fd, "cgroup.procs", &op->buf, &op->cap);
 	if (n == -ENOENT || n == -ENODEV)
-		return 0;	/* removed while we walked */
+		return 0; /* removed while we walked */
 	if (n == -EOPNOTSUPP)
-		return 0;	/* threaded: its processes are listed at its
+		return 0; /* threaded: its processes are listed at its
 				   threaded domain root, visited before it */
 	if (n < 0)
 		return (int)n;
@@ -340,41 +342,42 @@ static int pass_group(struct cg_group *g, void *data)
 
 /* The trace's name of each mode (CGKILL_TRACE_R_PASS_*). */
 static const uint32_t pass_reasons[] = {
-	[PASS_NEW] = CGKILL_TRACE_R_PASS_SIGNAL,
-	[PASS_ALL] = CGKILL_TRACE_R_PASS_AGAIN,
-	[PASS_OBSERVE] = CGKILL_TRACE_R_PASS_COUNT,
-	[PASS_CLASSIFY] = CGKILL_TRACE_R_PASS_VERIFY,
-	[PASS_PROBE] = CGKILL_TRACE_R_PASS_PROBE,
-	[PASS_LIST] = CGKILL_TRACE_R_PASS_LIST,
+	[PASS_NEW] = CGKILL_TRACE_R_PASS_SIGNAL,      [PASS_ALL] = CGKILL_TRACE_R_PASS_AGAIN,
+	[PASS_OBSERVE] = CGKILL_TRACE_R_PASS_COUNT,   [PASS_CLASSIFY] = CGKILL_TRACE_R_PASS_VERIFY,
+	[PASS_PROBE] = CGKILL_TRACE_R_PASS_PROBE,     [PASS_LIST] = CGKILL_TRACE_R_PASS_LIST,
 	[PASS_PENDING] = CGKILL_TRACE_R_PASS_PENDING,
 };
 
 static void trace_pass(struct cgkill_op *op, const struct pass *ps, int r)
 {
 	struct cgkill_trace ev = {
-		.kind = CGKILL_TRACE_PASS, .reason = pass_reasons[ps->mode],
-		.signal = ps->sig, .result = r, .count = ps->listed_users,
-		.count2 = ps->newly, .count3 = ps->groups,
+		.kind = CGKILL_TRACE_PASS,
+		.reason = pass_reasons[ps->mode],
+		.signal = ps->sig,
+		.result = r,
+		.count = ps->listed_users,
+		.count2 = ps->newly,
+		.count3 = ps->groups,
 	};
 
 	if (pass_rules[ps->mode].count)
-		trace_event(op, &ev, "pass %s %s: %" PRIu64 " groups, %" PRIu64
-			 " listed, %" PRIu64 " newly signalled%s",
-			 ps->mode == PASS_NEW ? "signal" : "again",
-			 trace_signame(op, ps->sig), ps->groups, ps->listed_users,
-			 ps->newly, r < 0 ? ", stopped by an error" : "");
+		trace_event(op, &ev,
+			    "pass %s %s: %" PRIu64 " groups, %" PRIu64 " listed, %" PRIu64
+			    " newly signalled%s",
+			    ps->mode == PASS_NEW ? "signal" : "again", trace_signame(op, ps->sig),
+			    ps->groups, ps->listed_users, ps->newly,
+			    r < 0 ? ", stopped by an error" : "");
 	else
-		trace_event(op, &ev, "pass %s: %" PRIu64 " groups, %" PRIu64
-			 " listed%s", ps->mode == PASS_OBSERVE ? "count" :
-			 ps->mode == PASS_CLASSIFY ? "verify" :
-			 ps->mode == PASS_PROBE ? "probe (signal 0)" :
-			 ps->mode == PASS_LIST ? "list" : "pending",
-			 ps->groups, ps->listed_users,
-			 r < 0 ? ", stopped by an error" : "");
+		trace_event(op, &ev, "pass %s: %" PRIu64 " groups, %" PRIu64 " listed%s",
+			    ps->mode == PASS_OBSERVE  ? "count" :
+			    ps->mode == PASS_CLASSIFY ? "verify" :
+			    ps->mode == PASS_PROBE    ? "probe (signal 0)" :
+			    ps->mode == PASS_LIST     ? "list" :
+							"pending",
+			    ps->groups, ps->listed_users, r < 0 ? ", stopped by an error" : "");
 }
 
-int pass_run(struct cgkill_op *op, enum pass_mode mode, int sig,
-	     struct pass *ps)
+int pass_run(struct cgkill_op *op, enum pass_mode mode, int sig, struct pass *ps)
 {
 	int r;
 
@@ -404,7 +407,7 @@ int pass_self_check(struct cgkill_op *op)
 	int inside;
 
 	if (op->t.has_self || mount_self_path(&self) < 0)
-		return 0;	/* the check at the start stands */
+		return 0; /* the check at the start stands */
 	inside = parse_cgpath_within(self, op->t.cgpath);
 	free(self);
 	if (!inside)
@@ -446,35 +449,43 @@ static void trace_freeze(struct cgkill_op *op, const struct freeze *fz, int r)
 		trace_event(op, &ev, "the target was frozen on purpose: it stays so");
 	} else {
 		ev.reason = CGKILL_TRACE_R_OTHER_ROUND;
-		trace_event(op, &ev, "the target is frozen by another call's round, "
-			 "which thaws it");
+		trace_event(op, &ev,
+			    "the target is frozen by another call's round, "
+			    "which thaws it");
 	}
 }
 
-static void trace_thaw(struct cgkill_op *op, const struct freeze *fz,
-		       int froze, int r2, uint64_t passes, uint64_t signaled)
+static void trace_thaw(struct cgkill_op *op, const struct freeze *fz, int froze, int r2,
+		       uint64_t passes, uint64_t signaled)
 {
 	struct cgkill_trace ev = {
-		.kind = CGKILL_TRACE_THAW, .result = r2, .count = passes,
+		.kind = CGKILL_TRACE_THAW,
+		.result = r2,
+		.count = passes,
 		.count2 = signaled,
 	};
 
 	if (r2 < 0) {
 		ev.reason = CGKILL_TRACE_R_THAW_FAILED;
-		trace_event(op, &ev, "THAW FAILED, error %d: the target is left "
-			 "frozen", -r2);
+		trace_event(op, &ev,
+			    "THAW FAILED, error %d: the target is left "
+			    "frozen",
+			    -r2);
 	} else if (froze && fz->foreign && !op->self_seen) {
 		ev.reason = CGKILL_TRACE_R_FOREIGN_KEPT;
-		trace_event(op, &ev, "not thawed: someone else wrote cgroup.freeze "
-			 "during the round; their value is kept");
+		trace_event(op, &ev,
+			    "not thawed: someone else wrote cgroup.freeze "
+			    "during the round; their value is kept");
 	} else if (froze) {
 		ev.reason = CGKILL_TRACE_R_THAWED;
-		trace_event(op, &ev, "thawed after %" PRIu64 " passes, %" PRIu64
-			 " signalled", passes, signaled);
+		trace_event(op, &ev, "thawed after %" PRIu64 " passes, %" PRIu64 " signalled",
+			    passes, signaled);
 	} else {
 		ev.reason = CGKILL_TRACE_R_NOT_OURS;
-		trace_event(op, &ev, "round over after %" PRIu64 " passes, %" PRIu64
-			 " signalled; nothing of ours to thaw", passes, signaled);
+		trace_event(op, &ev,
+			    "round over after %" PRIu64 " passes, %" PRIu64
+			    " signalled; nothing of ours to thaw",
+			    passes, signaled);
 	}
 }
 
@@ -538,4 +549,3 @@ int pass_frozen_round(struct cgkill_op *op, int sig)
 	}
 	return r;
 }
-

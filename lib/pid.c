@@ -23,13 +23,13 @@
 #ifndef PROC_SUPER_MAGIC
 #define PROC_SUPER_MAGIC 0x9fa0
 #endif
-#define CGK_PIDFD_THREAD O_EXCL	/* uapi/linux/pidfd.h PIDFD_THREAD (6.9) */
+#define CGK_PIDFD_THREAD O_EXCL /* uapi/linux/pidfd.h PIDFD_THREAD (6.9) */
 
 /* What a descriptor given as a pidfd pins. */
 struct pinned {
 	int fd;
-	pid_t pid;	/* a pidfd's, in our pid namespace; 0: /proc/PID fd */
-	int thread;	/* a PIDFD_THREAD pidfd, which may name any thread */
+	pid_t pid;  /* a pidfd's, in our pid namespace; 0: /proc/PID fd */
+	int thread; /* a PIDFD_THREAD pidfd, which may name any thread */
 };
 
 /* -EINVAL for a thread that leads no thread group; -ESRCH once every
@@ -116,7 +116,7 @@ static int proc_dir_group(int fd, char *cgpath, size_t size)
 	if (fstatfs(fd, &sfs) < 0 || fstat(fd, &st) < 0)
 		return -errno;
 	if (sfs.f_type != PROC_SUPER_MAGIC || !S_ISDIR(st.st_mode))
-		return -EBADF;	/* neither a pidfd nor a /proc/PID fd */
+		return -EBADF; /* neither a pidfd nor a /proc/PID fd */
 	n = cgfile_read(fd, "cgroup", buf, sizeof(buf));
 	if (n < 0)
 		return n == -ENOENT ? -EBADF : (int)n;
@@ -152,7 +152,7 @@ static int pin(int fd, struct pinned *p)
 			return 0;
 		}
 	}
-	return 0;	/* perhaps a /proc/PID directory */
+	return 0; /* perhaps a /proc/PID directory */
 }
 
 /* The group of a pinned process, opened through the cgroup2 mount. */
@@ -166,7 +166,7 @@ static int open_group_of(const struct pinned *p)
 	if (r < 0)
 		return r;
 	fd = target_open(cgpath, CGKILL_OPEN_CGROUP_PATH);
-	return fd == -EINVAL ? -ENOENT : fd;	/* "/../x": outside our
+	return fd == -EINVAL ? -ENOENT : fd; /* "/../x": outside our
 						   cgroup namespace */
 }
 
@@ -195,7 +195,7 @@ static int refused_pid(pid_t pid)
 
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
 	r = status_check(AT_FDCWD, path, &own);
-	return r == 0 ? -ESRCH : r;	/* a leader now: another process */
+	return r == 0 ? -ESRCH : r; /* a leader now: another process */
 }
 
 static int open_pid(pid_t pid, unsigned int flags)
@@ -254,8 +254,7 @@ static int kill_group(int id, int by_pid, const struct cgkill_opts *opts,
 	if (r < 0)
 		return r;
 	cs = cgk_cancel_off();
-	r = kill_opened(by_pid ? open_pid(id, 0) : open_pidfd(id, 0), opts, report,
-			call, cs);
+	r = kill_opened(by_pid ? open_pid(id, 0) : open_pidfd(id, 0), opts, report, call, cs);
 	cgk_cancel_restore(cs);
 	return r;
 }

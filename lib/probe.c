@@ -63,9 +63,10 @@ static void any_group_bits(uint64_t *f)
 	found = nonroot_bits(openat(mfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), f);
 	if (!found && walk_list_children(mfd, &names, &len) == 0)
 		for (size_t o = 0; o < len && !found; o += strlen(names + o) + 1)
-			found = nonroot_bits(openat(mfd, names + o, O_RDONLY |
-						    O_DIRECTORY | O_NOFOLLOW |
-						    O_CLOEXEC), f);
+			found = nonroot_bits(openat(mfd, names + o,
+						    O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+							    O_CLOEXEC),
+					     f);
 	free(names);
 	close(mfd);
 }

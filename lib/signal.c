@@ -135,8 +135,8 @@ static int proc_stat(pid_t pid, int *kthread, int *dying)
 }
 
 /* The info route: 1 when classified, 0 without PIDFD_GET_INFO here. */
-static int classify_info(const struct sig_ctx *c, int pidfd, pid_t pid,
-			 int want_dying, enum sig_class *cls)
+static int classify_info(const struct sig_ctx *c, int pidfd, pid_t pid, int want_dying,
+			 enum sig_class *cls)
 {
 	int r, kthread = 0, dying = 0, maybe_kthread;
 	uint64_t id;
@@ -169,8 +169,8 @@ static int classify_info(const struct sig_ctx *c, int pidfd, pid_t pid,
 /* The /proc route, for kernels without PIDFD_GET_INFO: the pidfd pins the
  * process, and its liveness is checked after the reads, so what was read
  * belonged to it. */
-static int classify_procfs(const struct sig_ctx *c, int pidfd, pid_t pid,
-			   int want_dying, enum sig_class *cls)
+static int classify_procfs(const struct sig_ctx *c, int pidfd, pid_t pid, int want_dying,
+			   enum sig_class *cls)
 {
 	char path[4096];
 	int kthread, dying = 0;
@@ -200,15 +200,14 @@ int signal_pin(pid_t pid)
 	return fd == -EINVAL ? -ESRCH : fd;
 }
 
-int signal_classify(struct sig_ctx *c, int pidfd, pid_t pid, int want_dying,
-		 enum sig_class *cls)
+int signal_classify(struct sig_ctx *c, int pidfd, pid_t pid, int want_dying, enum sig_class *cls)
 {
 	int r = 0;
 
 	if (c->use_info) {
 		r = classify_info(c, pidfd, pid, want_dying, cls);
 		if (r == 0)
-			c->use_info = 0;	/* not asked again */
+			c->use_info = 0; /* not asked again */
 	}
 	if (r == 0)
 		r = classify_procfs(c, pidfd, pid, want_dying, cls);

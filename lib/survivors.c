@@ -38,7 +38,7 @@ struct survivors {
 struct walk {
 	struct survivors *s;
 	const struct surv_in *in;
-	struct idset seen;	/* a process moved during the walk is listed
+	struct idset seen; /* a process moved during the walk is listed
 				   twice: described once */
 	pid_t self;
 	char *buf;
@@ -46,14 +46,17 @@ struct walk {
 	struct pidvec pv;
 };
 
-enum kind { K_GONE, K_KTHREAD, K_USER };
+enum kind {
+	K_GONE,
+	K_KTHREAD,
+	K_USER
+};
 
 /* ---- parsers ------------------------------------------------------------- */
 
 /* The value of "key:" at a line start, after its blanks; the kernel escapes
  * Name, so no line can be forged by a comm. */
-static const char *field(const char *buf, const char *end, const char *key,
-			 const char **le)
+static const char *field(const char *buf, const char *end, const char *key, const char **le)
 {
 	size_t klen = strlen(key);
 
@@ -72,8 +75,8 @@ static const char *field(const char *buf, const char *end, const char *key,
 	return NULL;
 }
 
-static int field_dec(const char *buf, const char *end, const char *key,
-		     unsigned long long max, unsigned long long *v)
+static int field_dec(const char *buf, const char *end, const char *key, unsigned long long max,
+		     unsigned long long *v)
 {
 	const char *le, *p = field(buf, end, key, &le);
 
@@ -90,8 +93,7 @@ static int field_dec(const char *buf, const char *end, const char *key,
 
 /* A signal mask in hex, most significant digit first, as wide as the
  * architecture's signals: its low 64 bits (signals 1 to 64). */
-static int field_mask(const char *buf, const char *end, const char *key,
-		      uint64_t *v)
+static int field_mask(const char *buf, const char *end, const char *key, uint64_t *v)
 {
 	const char *le, *p = field(buf, end, key, &le);
 
@@ -120,8 +122,7 @@ int survivors_parse_status(const char *buf, size_t len, struct surv_status *st)
 
 	if (field_dec(buf, end, "TracerPid", 0x7fffffff, &tracer) < 0 ||
 	    field_dec(buf, end, "Threads", (unsigned long)-1, &threads) < 0 ||
-	    field_mask(buf, end, "SigPnd", &pnd) < 0 ||
-	    field_mask(buf, end, "ShdPnd", &shd) < 0 ||
+	    field_mask(buf, end, "SigPnd", &pnd) < 0 || field_mask(buf, end, "ShdPnd", &shd) < 0 ||
 	    field_mask(buf, end, "SigBlk", &st->blocked) < 0 ||
 	    field_mask(buf, end, "SigIgn", &st->ignored) < 0 ||
 	    field_mask(buf, end, "SigCgt", &st->caught) < 0)
@@ -186,8 +187,8 @@ static int alive(int pidfd, pid_t pid)
 /* Still in group g?  1, 0 (moved: described where it is listed now, if
  * the walk gets there), or -errno; *checked 0 when the kernel cannot say
  * (no PIDFD_GET_INFO): the /proc route decides later. */
-static int in_group(const struct walk *w, int pidfd, const struct cg_group *g,
-		    int *kthread_hint, int *checked)
+static int in_group(const struct walk *w, int pidfd, const struct cg_group *g, int *kthread_hint,
+		    int *checked)
 {
 	uint64_t id;
 	pid_t ppid;
@@ -211,7 +212,7 @@ static uint32_t disposition(const struct surv_status *st, int sig)
 	uint64_t bit;
 
 	if (sig == SIGKILL || sig == SIGSTOP || sig < 1 || sig > 64)
-		return CGKILL_DISP_DEFAULT;	/* nobody can block, ignore or catch */
+		return CGKILL_DISP_DEFAULT; /* nobody can block, ignore or catch */
 	bit = 1ULL << (sig - 1);
 	/* A blocked signal waits, whatever its handler. */
 	if (st->blocked & bit)
@@ -255,7 +256,7 @@ static int describe(const struct walk *w, int pidfd, int frozen, int checked,
 		size_t len = strcspn(buf, "\n");
 
 		if (len >= sizeof(sv->wchan))
-			len = sizeof(sv->wchan) - 1;	/* cut, as a comm is */
+			len = sizeof(sv->wchan) - 1; /* cut, as a comm is */
 		memcpy(sv->wchan, buf, len);
 	}
 	if (!checked) {
@@ -343,7 +344,7 @@ static int one(struct walk *w, struct cg_group *g, pid_t pid, int frozen)
 	uint32_t *unused;
 	int r, hint, checked, pidfd;
 
-	if (pid == 0) {		/* outside our pid namespace */
+	if (pid == 0) { /* outside our pid namespace */
 		s->hidden++;
 		return 0;
 	}
@@ -392,12 +393,11 @@ static int group(struct cg_group *g, void *data)
 	/* "frozen 1": frozen by an ancestor's cgroup.freeze, even one above
 	 * the target, once every task in it stopped. */
 	n = cgfile_read(g->fd, "cgroup.events", b, sizeof(b));
-	if (n > 0 && parse_events(b, (size_t)n, &populated, &efrozen) == 0 &&
-	    efrozen == 1)
+	if (n > 0 && parse_events(b, (size_t)n, &populated, &efrozen) == 0 && efrozen == 1)
 		frozen = 1;
 	n = cgfile_read_all(g->fd, "cgroup.procs", &w->buf, &w->cap);
 	if (n == -ENOENT || n == -ENODEV || n == -EOPNOTSUPP)
-		return 0;	/* removed; or threaded: listed at its domain */
+		return 0; /* removed; or threaded: listed at its domain */
 	if (n < 0)
 		return (int)n;
 	w->pv.n = 0;
@@ -483,8 +483,8 @@ void survivors_free(struct survivors *s)
 	free(s);
 }
 
-void survivors_counts(const struct survivors *s, uint32_t *listed,
-		      uint64_t *total, uint64_t *kthreads, uint64_t *hidden)
+void survivors_counts(const struct survivors *s, uint32_t *listed, uint64_t *total,
+		      uint64_t *kthreads, uint64_t *hidden)
 {
 	*listed = s ? s->n : 0;
 	*total = s ? s->total : 0;

@@ -90,8 +90,7 @@ int target_open(const char *path, unsigned int flags)
 		return -EINVAL;
 	if (strnlen(path, PATH_MAX) >= PATH_MAX)
 		return -ENAMETOOLONG;
-	fd = flags & CGKILL_OPEN_CGROUP_PATH ? open_cgroup_path(path) :
-					       open_dir(AT_FDCWD, path, 0);
+	fd = flags & CGKILL_OPEN_CGROUP_PATH ? open_cgroup_path(path) : open_dir(AT_FDCWD, path, 0);
 	if (fd < 0)
 		return fd;
 	if (fstatfs(fd, &sfs) < 0)
@@ -125,7 +124,7 @@ static int fd_path(int fd, char **out)
 	if (n < 0)
 		return -errno;
 	if ((size_t)n >= sizeof(buf))
-		return -ENAMETOOLONG;	/* cut short: a prefix names another group */
+		return -ENAMETOOLONG; /* cut short: a prefix names another group */
 	buf[n] = '\0';
 	/* Asked after the read: a group there now was there when its path
 	 * was read (removal is for good), so the text is a path, whatever
@@ -134,7 +133,7 @@ static int fd_path(int fd, char **out)
 	if (r)
 		return r < 0 ? r : -ENOENT;
 	if (buf[0] != '/')
-		return -ENOENT;	/* outside our root: cannot be named */
+		return -ENOENT; /* outside our root: cannot be named */
 	*out = strdup(buf);
 	return *out ? 0 : -ENOMEM;
 }
@@ -146,10 +145,10 @@ static int join_cgpath(const struct cg_mount *m, const char *fspath, char **out)
 	size_t rl = strlen(m->root);
 
 	if (strncmp(fspath, m->target, tl) || (*rest && *rest != '/'))
-		return -ENOMEDIUM;	/* not reachable through its mount */
+		return -ENOMEDIUM; /* not reachable through its mount */
 
 	if (rl == 1)
-		rl = 0;	/* root "/" + rest "/a" */
+		rl = 0; /* root "/" + rest "/a" */
 	*out = malloc(rl + strlen(rest) + 2);
 	if (!*out)
 		return -ENOMEM;
@@ -198,7 +197,7 @@ int target_check(int dirfd, uint64_t flags, struct cg_target *t)
 		goto out;
 	r = mount_self_path(&self);
 	if (r == -ENOMEDIUM)
-		r = 0;	/* no v2 membership: cannot be inside */
+		r = 0; /* no v2 membership: cannot be inside */
 	else if (r == 0 && parse_cgpath_within(self, t->cgpath))
 		t->has_self = 1;
 	if (t->has_self && !(flags & CGKILL_ALLOW_SELF))

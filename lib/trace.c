@@ -53,16 +53,16 @@ static const struct {
 	int sig;
 	const char *name;
 } sig_names[] = {
-	{ SIGHUP, "SIGHUP" }, { SIGINT, "SIGINT" }, { SIGQUIT, "SIGQUIT" },
-	{ SIGILL, "SIGILL" }, { SIGTRAP, "SIGTRAP" }, { SIGABRT, "SIGABRT" },
-	{ SIGBUS, "SIGBUS" }, { SIGFPE, "SIGFPE" }, { SIGKILL, "SIGKILL" },
-	{ SIGUSR1, "SIGUSR1" }, { SIGSEGV, "SIGSEGV" }, { SIGUSR2, "SIGUSR2" },
-	{ SIGPIPE, "SIGPIPE" }, { SIGALRM, "SIGALRM" }, { SIGTERM, "SIGTERM" },
-	{ SIGCHLD, "SIGCHLD" }, { SIGCONT, "SIGCONT" }, { SIGSTOP, "SIGSTOP" },
-	{ SIGTSTP, "SIGTSTP" }, { SIGTTIN, "SIGTTIN" }, { SIGTTOU, "SIGTTOU" },
-	{ SIGURG, "SIGURG" }, { SIGXCPU, "SIGXCPU" }, { SIGXFSZ, "SIGXFSZ" },
-	{ SIGVTALRM, "SIGVTALRM" }, { SIGPROF, "SIGPROF" },
-	{ SIGWINCH, "SIGWINCH" }, { SIGIO, "SIGIO" }, { SIGSYS, "SIGSYS" },
+	{ SIGHUP, "SIGHUP" },	    { SIGINT, "SIGINT" },   { SIGQUIT, "SIGQUIT" },
+	{ SIGILL, "SIGILL" },	    { SIGTRAP, "SIGTRAP" }, { SIGABRT, "SIGABRT" },
+	{ SIGBUS, "SIGBUS" },	    { SIGFPE, "SIGFPE" },   { SIGKILL, "SIGKILL" },
+	{ SIGUSR1, "SIGUSR1" },	    { SIGSEGV, "SIGSEGV" }, { SIGUSR2, "SIGUSR2" },
+	{ SIGPIPE, "SIGPIPE" },	    { SIGALRM, "SIGALRM" }, { SIGTERM, "SIGTERM" },
+	{ SIGCHLD, "SIGCHLD" },	    { SIGCONT, "SIGCONT" }, { SIGSTOP, "SIGSTOP" },
+	{ SIGTSTP, "SIGTSTP" },	    { SIGTTIN, "SIGTTIN" }, { SIGTTOU, "SIGTTOU" },
+	{ SIGURG, "SIGURG" },	    { SIGXCPU, "SIGXCPU" }, { SIGXFSZ, "SIGXFSZ" },
+	{ SIGVTALRM, "SIGVTALRM" }, { SIGPROF, "SIGPROF" }, { SIGWINCH, "SIGWINCH" },
+	{ SIGIO, "SIGIO" },	    { SIGSYS, "SIGSYS" },
 };
 
 const char *trace_signame(struct cgkill_op *op, int sig)
@@ -74,8 +74,7 @@ const char *trace_signame(struct cgkill_op *op, int sig)
 	return op->trace_sig;
 }
 
-void trace_event(struct cgkill_op *op, struct cgkill_trace *ev,
-	      const char *fmt, ...)
+void trace_event(struct cgkill_op *op, struct cgkill_trace *ev, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -83,13 +82,11 @@ void trace_event(struct cgkill_op *op, struct cgkill_trace *ev,
 	if (!ev->ns)
 		ev->ns = time_now_ns() - op->t0;
 	if (!ev->signal)
-		ev->signal = op->rep.n_stages ? op->stages[op->stage].signal :
-			     op->o.signal;
+		ev->signal = op->rep.n_stages ? op->stages[op->stage].signal : op->o.signal;
 	if (!ev->method && op->rep.n_stages)
 		ev->method = op->stages[op->stage].method;
 	ev->detail = "";
-	if (ev->reason < sizeof(reason_words) / sizeof(reason_words[0]) &&
-	    reason_words[ev->reason])
+	if (ev->reason < sizeof(reason_words) / sizeof(reason_words[0]) && reason_words[ev->reason])
 		ev->detail = reason_words[ev->reason];
 	va_start(ap, fmt);
 	vsnprintf(op->trace_msg, sizeof(op->trace_msg), fmt, ap);

@@ -43,7 +43,7 @@ struct vic_pidfd_info {
 };
 #define VIC_PIDFD_GET_INFO _IOWR(0xFF, 11, struct vic_pidfd_info)
 #define VIC_PIDFD_INFO_EXIT (1ULL << 3)
-#define VIC_PID_FS_MAGIC 0x50494446	/* "PIDF": pidfs, Linux 6.9 */
+#define VIC_PID_FS_MAGIC 0x50494446 /* "PIDF": pidfs, Linux 6.9 */
 
 /* fds left to the rest of the process (and to our own walks). */
 #define FD_RESERVE 64
@@ -58,16 +58,16 @@ struct vic_pidfd_info {
 
 struct vic {
 	struct cgkill_victim pub;
-	int pidfd;	/* until the exit status is known, or -1 */
+	int pidfd; /* until the exit status is known, or -1 */
 };
 
 struct victims {
 	struct vic *v;
 	uint32_t n, cap, max;
-	struct idset by_pid;	/* pid -> 1 + index of its latest record */
+	struct idset by_pid; /* pid -> 1 + index of its latest record */
 	struct strpool names;
-	int fd_cap;		/* a pidfd numbered this or more is not kept */
-	int procfd;		/* -1 not known yet; 1: the "pidfds" are /proc/PID
+	int fd_cap; /* a pidfd numbered this or more is not kept */
+	int procfd; /* -1 not known yet; 1: the "pidfds" are /proc/PID
 				   directories (no pidfd_open), which do not
 				   poll and give no exit status */
 };
@@ -84,7 +84,8 @@ int victims_new(struct victims **out, uint32_t max)
 	v->fd_cap = 1024 - FD_RESERVE;
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0)
 		v->fd_cap = rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > (rlim_t)INT32_MAX ?
-			    INT32_MAX : (int)rl.rlim_cur - FD_RESERVE;
+				    INT32_MAX :
+				    (int)rl.rlim_cur - FD_RESERVE;
 	*out = v;
 	return 0;
 }
@@ -155,8 +156,8 @@ static int same_process(struct victims *v, int a, int b)
 
 	if (a < 0)
 		return 1;
-	if (fstatfs(b, &fs) == 0 && fs.f_type == VIC_PID_FS_MAGIC &&
-	    fstat(a, &sa) == 0 && fstat(b, &sb) == 0)
+	if (fstatfs(b, &fs) == 0 && fs.f_type == VIC_PID_FS_MAGIC && fstat(a, &sa) == 0 &&
+	    fstat(b, &sb) == 0)
 		return sa.st_ino == sb.st_ino;
 	return !exited(v, a);
 }
@@ -172,8 +173,7 @@ static uint32_t latest(struct victims *v, pid_t pid)
 	return *slot;
 }
 
-void victims_pin_read(struct victims *v, struct vic_pin *pin, int pidfd, pid_t pid,
-		  int ask_exited)
+void victims_pin_read(struct victims *v, struct vic_pin *pin, int pidfd, pid_t pid, int ask_exited)
 {
 	char path[64], b[64];
 	ssize_t n;
@@ -220,8 +220,8 @@ static int grow(struct victims *v)
 	return 0;
 }
 
-int victims_add(struct victims *v, struct vic_pin *pin, pid_t pid, int sig,
-		const char *rel, uint32_t flags)
+int victims_add(struct victims *v, struct vic_pin *pin, pid_t pid, int sig, const char *rel,
+		uint32_t flags)
 {
 	int r = 0, pidfd = pin->pidfd;
 	struct vic *rec;
@@ -261,7 +261,7 @@ int victims_add(struct victims *v, struct vic_pin *pin, pid_t pid, int sig,
 		pidfd = -1;
 	}
 	rec->pidfd = pidfd;
-	*slot = ++v->n;	/* the set moves only inside idset_get() */
+	*slot = ++v->n; /* the set moves only inside idset_get() */
 	return 0;
 drop:
 	if (pidfd >= 0)
@@ -288,7 +288,7 @@ static void collect(struct vic *rec)
 		return;
 	}
 	if (!(info.mask & VIC_PIDFD_INFO_EXIT))
-		return;		/* not reaped yet: ask again later */
+		return; /* not reaped yet: ask again later */
 	status = info.exit_code;
 	if ((status & 0x7f) == 0) {
 		rec->pub.exit_signal = 0;
@@ -315,7 +315,7 @@ struct native {
 	struct vic_native *n;
 	struct pinned *p;
 	size_t np, cap;
-	struct idset listed;	/* this stage: pid -> 1 pinned, 2 kernel thread */
+	struct idset listed; /* this stage: pid -> 1 pinned, 2 kernel thread */
 	pid_t self;
 	int self_seen;
 	uint64_t newly, groups, hidden;
@@ -332,13 +332,13 @@ static int pin_pid(struct native *nt, const char *grel, const char **rel, pid_t 
 	uint32_t *st;
 	int r, fd;
 
-	if (pid == 0) {		/* outside our pid namespace */
+	if (pid == 0) { /* outside our pid namespace */
 		nt->hidden++;
 		return 0;
 	}
 	if (pid == nt->self) {
 		nt->self_seen = 1;
-		return -ECANCELED;	/* ends the walk; the caller decides */
+		return -ECANCELED; /* ends the walk; the caller decides */
 	}
 	r = idset_get(&nt->listed, (uint64_t)pid, &st);
 	if (r < 0)
@@ -390,8 +390,7 @@ static int pin_pid(struct native *nt, const char *grel, const char **rel, pid_t 
 	p->rel = *rel;
 	p->pin = pin;
 	/* Beyond the list, or near the fd limit: no fd held for it. */
-	if (p->pin.pidfd >= nt->v->fd_cap ||
-	    nt->v->n + nt->np > (size_t)nt->v->max) {
+	if (p->pin.pidfd >= nt->v->fd_cap || nt->v->n + nt->np > (size_t)nt->v->max) {
 		close(p->pin.pidfd);
 		p->pin.pidfd = -1;
 	}
@@ -412,7 +411,7 @@ static int pin_group(struct cg_group *g, void *data)
 		return r;
 	n = cgfile_read_all(g->fd, "cgroup.procs", &nt->buf, &nt->bufcap);
 	if (n == -ENOENT || n == -ENODEV || n == -EOPNOTSUPP)
-		return 0;	/* removed; or threaded: listed at its domain */
+		return 0; /* removed; or threaded: listed at its domain */
 	if (n < 0)
 		return (int)n;
 	nt->pv.n = 0;
@@ -479,8 +478,7 @@ static int mark_before(struct native *nt)
 		/* /proc/PID directories: one by one, as they can. */
 		if (nt->p[i].pin.pidfd >= 0 && procfd(nt->v, nt->p[i].pin.pidfd)) {
 			for (; i < nt->np; i++)
-				if (nt->p[i].pin.pidfd >= 0 &&
-				    exited(nt->v, nt->p[i].pin.pidfd))
+				if (nt->p[i].pin.pidfd >= 0 && exited(nt->v, nt->p[i].pin.pidfd))
 					nt->p[i].pin.before = 1;
 			return 0;
 		}
@@ -550,7 +548,7 @@ int victims_native(struct victims *v, struct vic_native *n)
 		if (nt.newly || n->groups->n != known)
 			continue;
 		if (!fz.froze && !fz.held)
-			break;	/* no freezer here: as the fallback does */
+			break; /* no freezer here: as the fallback does */
 		wait_frozen(n->tfd);
 		last = 1;
 		r = pin_pass(&nt);

@@ -27,19 +27,19 @@
 #define WALK_OPEN_LEVELS 16
 
 struct frame {
-	int fd;		/* -1 while closed for being far above */
-	dev_t dev;	/* to recognise the group when reopened */
+	int fd;	   /* -1 while closed for being far above */
+	dev_t dev; /* to recognise the group when reopened */
 	ino_t ino;
-	const char *name;	/* in the parent frame's names; NULL: target */
-	char *names;	/* NUL-separated child names */
+	const char *name; /* in the parent frame's names; NULL: target */
+	char *names;	  /* NUL-separated child names */
 	size_t len, off;
-	size_t rel_len;	/* length of this group's rel path */
+	size_t rel_len; /* length of this group's rel path */
 	int own_frozen;
 };
 
 struct walker {
 	const struct walk_spec *s;
-	struct frame *st;	/* st[i] is at depth i */
+	struct frame *st; /* st[i] is at depth i */
 	size_t n, cap;
 	char *rel;
 	size_t rel_cap;
@@ -117,8 +117,7 @@ static int rel_set(struct walker *w, size_t at, const char *name)
 }
 
 /* Visit the group at fd (owned), then push it to descend into. */
-static int visit(struct walker *w, int fd, const char *name, size_t rel_len,
-		 int inherited_frozen)
+static int visit(struct walker *w, int fd, const char *name, size_t rel_len, int inherited_frozen)
 {
 	struct cg_group g = { .fd = fd, .rel = w->rel, .depth = (int)w->n };
 	struct frame *f;
@@ -249,11 +248,10 @@ int walk_subtree_spec(int dirfd, const struct walk_spec *s)
 		}
 		name = f->names + f->off;
 		f->off += strlen(name) + 1;
-		cfd = openat(f->fd, name,
-			     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		cfd = openat(f->fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (cfd < 0) {
 			if (errno == ENOENT || errno == ENODEV)
-				continue;	/* removed since listed */
+				continue; /* removed since listed */
 			r = -errno;
 			goto out;
 		}

@@ -61,9 +61,9 @@ struct proc_entry {
 struct cli {
 	struct cgkill_opts opts;
 	bool json, quiet, dry_run;
-	bool survivors, victims;	/* --survivors, --victims */
-	bool release;		/* --release-memory */
-	pid_t pid;		/* --pid, 0 if not given */
+	bool survivors, victims; /* --survivors, --victims */
+	bool release;		 /* --release-memory */
+	pid_t pid;		 /* --pid, 0 if not given */
 	/* Dry run with --json: the processes, for the object's array. */
 	struct proc_entry *procs;
 	size_t n_procs, cap_procs;
@@ -82,17 +82,16 @@ struct result {
 
 #define N_TERM_SIGNALS 4
 static const int term_signals[N_TERM_SIGNALS] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
-static struct sigaction term_actions[N_TERM_SIGNALS];	/* as inherited */
+static struct sigaction term_actions[N_TERM_SIGNALS]; /* as inherited */
 static volatile sig_atomic_t interrupted;
-static sigset_t wait_mask;	/* the mask to sleep with: the one we inherited */
+static sigset_t wait_mask; /* the mask to sleep with: the one we inherited */
 
 static void on_term_signal(int sig)
 {
 	interrupted = sig;
 }
 
-__attribute__((format(printf, 1, 2), noreturn))
-static void usage_error(const char *fmt, ...)
+__attribute__((format(printf, 1, 2), noreturn)) static void usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -234,8 +233,8 @@ static void free_procs(struct cli *cli)
 static void trace(const struct cgkill_trace *ev, void *data)
 {
 	(void)data;
-	fprintf(stderr, "cgkill: %" PRIu64 ".%03" PRIu64 " ms: %s\n",
-		ev->ns / 1000000, ev->ns / 1000 % 1000, ev->message);
+	fprintf(stderr, "cgkill: %" PRIu64 ".%03" PRIu64 " ms: %s\n", ev->ns / 1000000,
+		ev->ns / 1000 % 1000, ev->message);
 }
 
 /* ---- survivors and victims ------------------------------------------------ */
@@ -328,12 +327,9 @@ static const struct {
 	uint32_t bit;
 	const char *name;
 } why_names[] = {
-	{ CGKILL_WHY_FROZEN, "frozen" },
-	{ CGKILL_WHY_TRACED, "traced" },
-	{ CGKILL_WHY_STOPPED, "stopped" },
-	{ CGKILL_WHY_UNINTERRUPTIBLE, "uninterruptible" },
-	{ CGKILL_WHY_DYING, "dying" },
-	{ CGKILL_WHY_ZOMBIE_LEADER, "zombie_leader" },
+	{ CGKILL_WHY_FROZEN, "frozen" },   { CGKILL_WHY_TRACED, "traced" },
+	{ CGKILL_WHY_STOPPED, "stopped" }, { CGKILL_WHY_UNINTERRUPTIBLE, "uninterruptible" },
+	{ CGKILL_WHY_DYING, "dying" },	   { CGKILL_WHY_ZOMBIE_LEADER, "zombie_leader" },
 };
 
 /* "uninterruptible, TERM caught": what explains it, in words. */
@@ -491,12 +487,15 @@ static void json_released(FILE *f, const struct cgkill_report *rep)
 {
 	if (rep->flags & CGKILL_REPORT_NO_MRELEASE) {
 		fputs(",\"memory_released_bytes\":null,\"memory_released_ms\":null"
-		      ",\"no_mrelease\":true", f);
+		      ",\"no_mrelease\":true",
+		      f);
 		return;
 	}
-	fprintf(f, ",\"memory_released_bytes\":%" PRIu64 ",\"memory_released_ms\":%"
-		PRIu64 ".%03" PRIu64 ",\"no_mrelease\":false", rep->memory_released_bytes,
-		rep->memory_released_ns / 1000000, rep->memory_released_ns / 1000 % 1000);
+	fprintf(f,
+		",\"memory_released_bytes\":%" PRIu64 ",\"memory_released_ms\":%" PRIu64
+		".%03" PRIu64 ",\"no_mrelease\":false",
+		rep->memory_released_bytes, rep->memory_released_ns / 1000000,
+		rep->memory_released_ns / 1000 % 1000);
 }
 
 static void print_released(FILE *f, const struct cgkill_report *rep)
@@ -521,8 +520,7 @@ static void json_bool(FILE *f, const char *key, uint32_t flags, uint32_t flag)
 	fprintf(f, ",\"%s\":%s", key, flags & flag ? "true" : "false");
 }
 
-static void print_json(const struct cli *cli, const char *name,
-		       const struct result *res)
+static void print_json(const struct cli *cli, const char *name, const struct result *res)
 {
 	const struct cgkill_report *rep = &res->rep;
 	FILE *f = stdout;
@@ -536,16 +534,15 @@ static void print_json(const struct cli *cli, const char *name,
 	json_signal(f, rep->first_signal);
 	fputs(",\"signaled\":", f);
 	json_signaled(f, rep->last_method, rep->signaled);
-	fprintf(f, ",\"kernel_threads\":%" PRIu64 ",\"cgroups\":%" PRIu64
-		",\"passes\":%" PRIu64, rep->kernel_threads, rep->cgroups,
-		rep->passes);
+	fprintf(f, ",\"kernel_threads\":%" PRIu64 ",\"cgroups\":%" PRIu64 ",\"passes\":%" PRIu64,
+		rep->kernel_threads, rep->cgroups, rep->passes);
 	json_bool(f, "empty", rep->flags, CGKILL_REPORT_NO_USERS);
 	json_bool(f, "populated", rep->flags, CGKILL_REPORT_POPULATED);
 	json_bool(f, "timed_out", rep->flags, CGKILL_REPORT_TIMED_OUT);
 	json_bool(f, "escalated", rep->flags, CGKILL_REPORT_ESCALATED);
 	json_bool(f, "left_frozen", rep->flags, CGKILL_REPORT_THAW_FAILED);
-	fprintf(f, ",\"elapsed_ms\":%" PRIu64 ".%03" PRIu64,
-		rep->elapsed_ns / 1000000, rep->elapsed_ns / 1000 % 1000);
+	fprintf(f, ",\"elapsed_ms\":%" PRIu64 ".%03" PRIu64, rep->elapsed_ns / 1000000,
+		rep->elapsed_ns / 1000 % 1000);
 	if (rep->n_stages == 2) {
 		fputs(",\"stages\":[", f);
 		for (uint32_t i = 0; i < 2; i++) {
@@ -601,8 +598,7 @@ static void print_stage(FILE *f, const struct cgkill_stage *s)
 
 /* One line: "/sys/fs/cgroup/x: SIGTERM by freeze (2 signalled), then
  * SIGKILL by native: empty in 301.2 ms (1 kernel thread left)". */
-static void print_human(const char *name, const struct result *res,
-			int result, int64_t timeout_ms)
+static void print_human(const char *name, const struct result *res, int result, int64_t timeout_ms)
 {
 	const struct cgkill_report *rep = &res->rep;
 	FILE *f = stdout;
@@ -628,13 +624,12 @@ static void print_human(const char *name, const struct result *res,
 		fputs(" with user processes left", f);
 	}
 	if (rep->flags & CGKILL_REPORT_POPULATED && rep->kernel_threads) {
-		fprintf(f, "%s%" PRIu64 " kernel thread%s left", sep,
-			rep->kernel_threads, rep->kernel_threads == 1 ? "" : "s");
+		fprintf(f, "%s%" PRIu64 " kernel thread%s left", sep, rep->kernel_threads,
+			rep->kernel_threads == 1 ? "" : "s");
 		sep = ", ";
 	}
 	if (rep->frozen_pending) {
-		fprintf(f, "%s%" PRIu64 " held by a frozen group", sep,
-			rep->frozen_pending);
+		fprintf(f, "%s%" PRIu64 " held by a frozen group", sep, rep->frozen_pending);
 		sep = ", ";
 	}
 	fputs(sep[0] == ',' ? ")\n" : "\n", f);
@@ -817,8 +812,7 @@ static void restore_term_signals(void)
 
 /* The same engine and the same interrupt handling as a path: the group is
  * opened from a pidfd first, then killed as an open group. */
-static int kill_pid(struct cli *cli, const char *label, char **group,
-		    struct result *res)
+static int kill_pid(struct cli *cli, const char *label, char **group, struct result *res)
 {
 	const char *why = NULL;
 	int r, fd = cgkill_open_pid(cli->pid, 0);
@@ -852,8 +846,7 @@ static int outcome(int r, int64_t timeout_ms)
 /* 1 over 3 over 0. */
 static int worse(int a, int b)
 {
-	static const int rank[] = { [EXIT_OK] = 0, [EXIT_TIMEDOUT] = 1,
-				    [EXIT_FAILED] = 2 };
+	static const int rank[] = { [EXIT_OK] = 0, [EXIT_TIMEDOUT] = 1, [EXIT_FAILED] = 2 };
 
 	return rank[b] > rank[a] ? b : a;
 }
@@ -880,8 +873,10 @@ static int one_target(struct cli *cli, const char *arg)
 		if (cli->json)
 			print_json(cli, name, &res);
 		else if (!cli->quiet && !cli->dry_run)
-			print_human(arg ? arg : title ? title : label, &res, r,
-				    cli->opts.timeout_ms);
+			print_human(arg	  ? arg :
+				    title ? title :
+					    label,
+				    &res, r, cli->opts.timeout_ms);
 	}
 	if (r >= 0 && !cli->json && !cli->quiet && cli->victims)
 		print_victims(stdout, &res);
@@ -947,7 +942,7 @@ int main(int argc, char *argv[])
 	int c, status = EXIT_OK;
 
 	cgkill_opts_init(&cli.opts);
-	opterr = 0;	/* its messages start with argv[0], ours with "cgkill" */
+	opterr = 0; /* its messages start with argv[0], ours with "cgkill" */
 	while ((c = getopt_long(argc, argv, ":s:t:g:njp:qvhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's':

@@ -32,7 +32,7 @@ int duration_parse_ms(const char *s, bool allow_inf, int64_t *ms)
 	}
 	for (; is_digit(*s); s++, digits++) {
 		if (secs > DURATION_MAX_MS / 1000)
-			too_big = true;	/* stop before it overflows */
+			too_big = true; /* stop before it overflows */
 		else
 			secs = secs * 10 + (*s - '0');
 	}

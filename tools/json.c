@@ -32,7 +32,7 @@ static size_t utf8_len(const unsigned char *s)
 	if (s[1] < lo || s[1] > hi)
 		return 0;
 	for (size_t i = 2; i < n; i++)
-		if (s[i] < 0x80 || s[i] > 0xbf)	/* a NUL ends it here too */
+		if (s[i] < 0x80 || s[i] > 0xbf) /* a NUL ends it here too */
 			return 0;
 	return n;
 }

@@ -42,9 +42,9 @@ static void test_good(void **state)
 static void test_bad(void **state)
 {
 	static const char *const bad[] = {
-		"", ".", "-1", "-0", "+1", " 1", "1 ", "1s", "abc", "1e3", "0x10",
-		"1..2", "1.2.3", "nan", "in", "infinit", "infinityy", "1,5",
-		"\xef\xbc\x91",	/* a fullwidth digit one */
+		"",   ".",	 "-1",	      "-0",   "+1",	      " 1",    "1 ",
+		"1s", "abc",	 "1e3",	      "0x10", "1..2",	      "1.2.3", "nan",
+		"in", "infinit", "infinityy", "1,5",  "\xef\xbc\x91", /* a fullwidth digit one */
 	};
 	int64_t ms = 7;
 
@@ -75,8 +75,7 @@ static void test_range(void **state)
 	assert_int_equal(duration_parse_ms("99999999999999999999999999999999", false, &ms),
 			 -ERANGE);
 	/* Too large and malformed: malformed. */
-	assert_int_equal(duration_parse_ms("99999999999999999999999999999x", false, &ms),
-			 -EINVAL);
+	assert_int_equal(duration_parse_ms("99999999999999999999999999999x", false, &ms), -EINVAL);
 	assert_int_equal(ms, 7);
 }
 

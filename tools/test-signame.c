@@ -41,9 +41,8 @@ static void test_names(void **state)
 	assert_int_equal(signame_to_number("CLD"), SIGCHLD);
 	assert_int_equal(signame_to_number("SIGPOLL"), SIGIO);
 	/* The standard Linux numbering, where this is such an architecture. */
-#if defined(__x86_64__) || defined(__i386__) || defined(__aarch64__) || \
-	defined(__arm__) || defined(__riscv) || defined(__powerpc__) || \
-	defined(__s390__)
+#if defined(__x86_64__) || defined(__i386__) || defined(__aarch64__) || defined(__arm__) || \
+	defined(__riscv) || defined(__powerpc__) || defined(__s390__)
 	assert_int_equal(signame_to_number("USR1"), 10);
 	assert_int_equal(signame_to_number("USR2"), 12);
 	assert_int_equal(signame_to_number("CHLD"), 17);
@@ -150,9 +149,9 @@ static void test_from_number(void **state)
 	check_name(SIGKILL, "KILL");
 	check_name(SIGTERM, "TERM");
 	check_name(SIGUSR1, "USR1");
-	check_name(SIGABRT, "ABRT");	/* not IOT */
-	check_name(SIGCHLD, "CHLD");	/* not CLD */
-	check_name(SIGIO, "IO");	/* not POLL */
+	check_name(SIGABRT, "ABRT"); /* not IOT */
+	check_name(SIGCHLD, "CHLD"); /* not CLD */
+	check_name(SIGIO, "IO");     /* not POLL */
 	check_name(SIGRTMIN, "RTMIN");
 	check_name(SIGRTMIN + 3, "RTMIN+3");
 	check_name(SIGRTMAX - 1, "RTMAX-1");
@@ -193,12 +192,9 @@ static void test_round_trip(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_names),
-		cmocka_unit_test(test_numbers),
-		cmocka_unit_test(test_realtime),
-		cmocka_unit_test(test_bad_names),
-		cmocka_unit_test(test_from_number),
-		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_names),	    cmocka_unit_test(test_numbers),
+		cmocka_unit_test(test_realtime),    cmocka_unit_test(test_bad_names),
+		cmocka_unit_test(test_from_number), cmocka_unit_test(test_round_trip),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
