@@ -89,7 +89,7 @@ int cgfile_write(int dirfd, const char *name, const char *val)
 	return r;
 }
 
-int cgfile_read_events(int evfd, int *populated, int *frozen)
+int cgfile_read_events(int evfd, int *populated)
 {
 	char buf[256];
 	ssize_t n;
@@ -103,9 +103,7 @@ int cgfile_read_events(int evfd, int *populated, int *frozen)
 		if (errno != ENODEV && errno != ENOENT)
 			return -errno;
 		*populated = 0;
-		if (frozen)
-			*frozen = 0;
 		return 0;
 	}
-	return parse_events(buf, (size_t)n, populated, frozen);
+	return parse_events(buf, (size_t)n, populated, NULL);
 }

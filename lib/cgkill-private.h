@@ -76,7 +76,7 @@ ssize_t cgfile_read_all(int dirfd, const char *name, char **buf, size_t *cap);
 ssize_t cgfile_fd_read_all(int fd, char **buf, size_t *cap);
 int cgfile_write(int dirfd, const char *name, const char *val);
 /* pread at offset 0: cgroup.events must be re-read on every event. */
-int cgfile_read_events(int evfd, int *populated, int *frozen);
+int cgfile_read_events(int evfd, int *populated);
 
 /* ---- mount.c: the cgroup2 mount and the caller's own group -------------- */
 
@@ -153,6 +153,11 @@ int walk_subtree_spec(int dirfd, const struct walk_spec *s);
 /* The names of the child directories of fd, NUL-separated (malloc'd, NULL
  * when there are none); a directory removed under us has none. */
 int walk_list_children(int fd, char **names, size_t *len);
+/* The processes of one group visited: 0 and pv filled (buf/cap: the read
+ * buffer, reused); 1: none to list here (removed while we walked, or
+ * threaded: its processes are listed at its threaded domain root, visited
+ * before it); or -errno. */
+int walk_procs(int fd, char **buf, size_t *cap, struct pidvec *pv);
 
 /* ---- signal.c: signalling one verified process --------------------------- */
 /* Pin a process with a pidfd, classify it, and only then act on it through

@@ -499,7 +499,7 @@ static int wait_step(struct cgkill_op *op)
 	/* CGKILL_RELEASE_MEMORY: memory first, a bounded slice per call. */
 	if (op->mr && mrelease_pending(op->mr))
 		mrelease_slice(op->mr, time_now_ns() + MREL_SLICE_NS);
-	r = cgfile_read_events(op->evfd, &op->populated, NULL);
+	r = cgfile_read_events(op->evfd, &op->populated);
 	if (r < 0)
 		return r;
 	if (!op->populated)
@@ -513,7 +513,7 @@ static int wait_step(struct cgkill_op *op)
 		if (r < 0)
 			return r;
 		/* Re-read: the last process may have gone during the scan. */
-		r = cgfile_read_events(op->evfd, &op->populated, NULL);
+		r = cgfile_read_events(op->evfd, &op->populated);
 		if (r < 0)
 			return r;
 		/* Populated, yet no user process listed: kernel threads, or
@@ -738,7 +738,7 @@ static int transition(struct cgkill_op *op, enum op_event ev, int result)
 		op->state = ST_WAITING;
 	op->deadline = deadline_after(now,
 				      op->state == ST_GRACE ? op->o.grace_ms : op->o.timeout_ms);
-	r = cgfile_read_events(op->evfd, &op->populated, NULL);
+	r = cgfile_read_events(op->evfd, &op->populated);
 	if (r < 0)
 		return r;
 	if (!op->populated)

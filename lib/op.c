@@ -71,7 +71,7 @@ static int op_setup(struct cgkill_op *op, int dirfd)
 	ev.data.fd = op->timerfd;
 	if (epoll_ctl(op->epfd, EPOLL_CTL_ADD, op->timerfd, &ev) < 0)
 		return -errno;
-	return cgfile_read_events(op->evfd, &op->populated, NULL);
+	return cgfile_read_events(op->evfd, &op->populated);
 }
 
 int op_start(int dirfd, const struct cgkill_opts *opts, struct cgkill_op **ret, int *by_observer)

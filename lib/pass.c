@@ -302,7 +302,6 @@ static int pass_group(struct cg_group *g, void *data)
 	struct pass *ps = data;
 	struct cgkill_op *op = ps->op;
 	uint32_t *unused;
-	ssize_t n;
 	int r;
 
 	ps->groups++;
@@ -316,18 +315,9 @@ static int pass_group(struct cg_group *g, void *data)
 			return r;
 		ps->held = r;
 	}
-	n = cgfile_read_all(g->fd, "cgroup.procs", &op->buf, &op->cap);
-	if (n == -ENOENT || n == -ENODEV)
-		return 0; /* removed while we walked */
-	if (n == -EOPNOTSUPP)
-		return 0; /* threaded: its processes are listed at its
-				   threaded domain root, visited before it */
-	if (n < 0)
-		return (int)n;
-	op->pv.n = 0;
-	r = parse_procs(op->buf, (size_t)n, &op->pv);
-	if (r < 0)
-		return r == -ENOMEM ? r : -EIO;
+	r = walk_procs(g->fd, &op->buf, &op->cap, &op->pv);
+	if (r != 0)
+		return r < 0 ? r : 0;
 #ifdef CGKILL_TEST_HOOKS
 	if (cgkill_test_listed)
 		cgkill_test_listed(op->pv.v, op->pv.n);

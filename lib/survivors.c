@@ -395,15 +395,9 @@ static int group(struct cg_group *g, void *data)
 	n = cgfile_read(g->fd, "cgroup.events", b, sizeof(b));
 	if (n > 0 && parse_events(b, (size_t)n, &populated, &efrozen) == 0 && efrozen == 1)
 		frozen = 1;
-	n = cgfile_read_all(g->fd, "cgroup.procs", &w->buf, &w->cap);
-	if (n == -ENOENT || n == -ENODEV || n == -EOPNOTSUPP)
-		return 0; /* removed; or threaded: listed at its domain */
-	if (n < 0)
-		return (int)n;
-	w->pv.n = 0;
-	r = parse_procs(w->buf, (size_t)n, &w->pv);
-	if (r < 0)
-		return r == -ENOMEM ? r : -EIO;
+	r = walk_procs(g->fd, &w->buf, &w->cap, &w->pv);
+	if (r != 0)
+		return r < 0 ? r : 0;
 	for (size_t i = 0; i < w->pv.n; i++) {
 		r = one(w, g, w->pv.v[i], frozen);
 		if (r < 0)

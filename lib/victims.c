@@ -402,22 +402,15 @@ static int pin_group(struct cg_group *g, void *data)
 	struct native *nt = data;
 	const char *rel = NULL;
 	uint32_t *unused;
-	ssize_t n;
 	int r;
 
 	nt->groups++;
 	r = idset_get(nt->n->groups, g->id, &unused);
 	if (r < 0)
 		return r;
-	n = cgfile_read_all(g->fd, "cgroup.procs", &nt->buf, &nt->bufcap);
-	if (n == -ENOENT || n == -ENODEV || n == -EOPNOTSUPP)
-		return 0; /* removed; or threaded: listed at its domain */
-	if (n < 0)
-		return (int)n;
-	nt->pv.n = 0;
-	r = parse_procs(nt->buf, (size_t)n, &nt->pv);
-	if (r < 0)
-		return r == -ENOMEM ? r : -EIO;
+	r = walk_procs(g->fd, &nt->buf, &nt->bufcap, &nt->pv);
+	if (r != 0)
+		return r < 0 ? r : 0;
 #ifdef CGKILL_TEST_HOOKS
 	if (cgkill_test_listed)
 		cgkill_test_listed(nt->pv.v, nt->pv.n);

@@ -290,3 +290,19 @@ int walk_subtree(int dirfd, int want_freeze, int frozen, walk_fn fn, void *data)
 
 	return walk_subtree_spec(dirfd, &s);
 }
+
+int walk_procs(int fd, char **buf, size_t *cap, struct pidvec *pv)
+{
+	ssize_t n = cgfile_read_all(fd, "cgroup.procs", buf, cap);
+	int r;
+
+	if (n == -ENOENT || n == -ENODEV || n == -EOPNOTSUPP)
+		return 1;
+	if (n < 0)
+		return (int)n;
+	pv->n = 0;
+	r = parse_procs(*buf, (size_t)n, pv);
+	if (r < 0)
+		return r == -ENOMEM ? r : -EIO;
+	return 0;
+}
