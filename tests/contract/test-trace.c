@@ -195,16 +195,17 @@ static void test_fallback(void **state)
 	t = at(0, CGKILL_TRACE_METHOD, CGKILL_TRACE_R_FORCE_FREEZE);
 	assert_int_equal(t->method, CGKILL_METHOD_FREEZE);
 	assert_int_equal(t->signal, SIGKILL);
-	at(1, CGKILL_TRACE_FREEZE, CGKILL_TRACE_R_FROZE);
-	t = at(2, CGKILL_TRACE_PASS, CGKILL_TRACE_R_PASS_SIGNAL);
+	/* SIGKILL: one pass before the freeze, then the frozen passes. */
+	t = at(1, CGKILL_TRACE_PASS, CGKILL_TRACE_R_PASS_SIGNAL);
 	assert_int_equal(t->signal, SIGKILL);
 	assert_int_equal(t->method, CGKILL_METHOD_FREEZE);
 	assert_int_equal(t->count, 5);		/* listed */
 	assert_int_equal(t->count2, 5);		/* newly signalled */
 	assert_int_equal(t->count3, 2);		/* groups */
 	assert_int_equal(t->result, 0);
-	assert_string_equal(rec.ev[2].message,
+	assert_string_equal(rec.ev[1].message,
 			    "pass signal SIGKILL: 2 groups, 5 listed, 5 newly signalled");
+	at(2, CGKILL_TRACE_FREEZE, CGKILL_TRACE_R_FROZE);
 	t = at(3, CGKILL_TRACE_PASS, CGKILL_TRACE_R_PASS_SIGNAL);
 	assert_int_equal(t->count2, 0);
 	assert_int_equal(t->count3, 2);
