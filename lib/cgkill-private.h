@@ -192,9 +192,11 @@ int signal_send(int pidfd, pid_t pid, int sig, int extra);
  * until a thaw (1), or did the signal end it at once, the kernel's shortcut
  * for fatal signals, or is it gone (0)?  Or -errno. */
 int signal_pending(int pidfd, pid_t pid);
-/* Is the process that has the number pid now a kernel thread?  1, 0 (a
- * user process: the number was reused), or -ESRCH when nobody has it. */
-int signal_still_kthread(pid_t pid);
+/* A number last seen as a kernel thread, listed again: *cls SIG_KTHREAD
+ * (still one), SIG_GONE (nobody has it) or SIG_IN (a user process has it
+ * now, to verify as any other); or -errno.  Kernel threads are few: one
+ * /proc read each (a user process never turns into one). */
+int signal_recheck_kthread(pid_t pid, enum sig_class *cls);
 /* A pidfd of pid (a /proc/PID directory fd before Linux 5.3); -EINVAL
  * when pid names a thread that leads no thread group, whatever the
  * kernel's word for it. */
@@ -224,7 +226,7 @@ int freeze_begin(int dirfd, struct freeze *fz);
  * meanwhile; force: thaw all the same (the caller is inside). */
 int freeze_end(int dirfd, struct freeze *fz, int force);
 /* After freeze_end(): hand the round's inotify fd to *slot, closing the
- * one there (NULL: close it now).  Closed at once, it would wait for the
+ * one there.  Closed at once, it would wait for the
  * kernel to free the watch, an SRCU grace period (8-20 ms measured): the
  * latency of every small kill.  Given time, the close costs nothing. */
 void freeze_retire(struct freeze *fz, int *slot);

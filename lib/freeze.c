@@ -230,10 +230,6 @@ void freeze_retire(struct freeze *fz, int *slot)
 {
 	if (fz->watch < 0)
 		return;
-	if (!slot) {
-		watch_close(fz);
-		return;
-	}
 	if (*slot >= 0)
 		close(*slot);
 	*slot = fz->watch;

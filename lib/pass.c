@@ -233,15 +233,12 @@ static int pass_pid(struct pass *ps, struct cg_group *g, pid_t pid)
 	if (r < 0)
 		return r;
 	if (*st & P_KTHREAD) {
-		/* Kernel threads are few: one read each tells whether the
-		 * number still is one (a user process never turns into one). */
-		r = signal_still_kthread(pid);
-		if (r == 1)
-			return 0;
-		if (r < 0 && r != -ESRCH)
-			return r;
-		*st = 0; /* gone, or a user process has the number now */
+		r = signal_recheck_kthread(pid, &cls);
 		if (r < 0)
+			return r;
+		if (cls != SIG_KTHREAD)
+			*st = 0; /* gone, or a user process has the number now */
+		if (cls != SIG_IN)
 			return 0;
 	}
 	ps->listed_users++;

@@ -269,9 +269,16 @@ int signal_pending(int pidfd, pid_t pid)
 	return r == -ESRCH ? 0 : r;
 }
 
-int signal_still_kthread(pid_t pid)
+int signal_recheck_kthread(pid_t pid, enum sig_class *cls)
 {
 	int kthread, r = proc_stat(pid, &kthread, NULL);
 
-	return r < 0 ? r : kthread;
+	if (r == -ESRCH) {
+		*cls = SIG_GONE;
+		return 0;
+	}
+	if (r < 0)
+		return r;
+	*cls = kthread ? SIG_KTHREAD : SIG_IN;
+	return 0;
 }

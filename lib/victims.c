@@ -346,14 +346,12 @@ static int pin_pid(struct native *nt, const char *grel, const char **rel, pid_t 
 	if (*st == 1)
 		return 0;
 	if (*st == 2) {
-		/* A kernel thread still, or its number was reused? */
-		r = signal_still_kthread(pid);
-		if (r == 1)
-			return 0;
-		if (r < 0 && r != -ESRCH)
-			return r;
-		*st = 0;
+		r = signal_recheck_kthread(pid, &cls);
 		if (r < 0)
+			return r;
+		if (cls != SIG_KTHREAD)
+			*st = 0;
+		if (cls != SIG_IN)
 			return 0;
 	}
 	fd = signal_pin(pid);
