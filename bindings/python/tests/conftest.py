@@ -136,9 +136,12 @@ class Bomb:
                 child = False
                 while not child:
                     try:
-                        os.read(self.tokens, 1)
+                        # Nobody holds the write end: an empty pipe reads
+                        # as end of file, not EAGAIN.
+                        if not os.read(self.tokens, 1):
+                            break
                         child = os.fork() == 0
-                    except OSError:  # no token left (EAGAIN), or no fork
+                    except OSError:  # no fork
                         break
                     time.sleep(0.0002)  # keep growing while the kill starts
                 if not child:

@@ -134,6 +134,19 @@ def test_open_and_probe(cg):
         os.close(fd)
 
 
+def test_fork_bomb_stops_at_its_cap(cg):
+    """The bound every bomb test relies on: with its tokens gone, a bomb
+    stops at exactly its cap however long the kill takes."""
+    g = cg.group("capped")
+    bomb = cg.bomb(g, cap=40, started=40)
+    time.sleep(0.5)
+    assert bomb.started() == 40
+    assert len(cg.procs(g)) == 40
+    r = cgkill.kill(g)
+    assert_empty(cg, g, r)
+    cg.assert_killed([bomb.root])
+
+
 @pytest.mark.parametrize("path", PATHS)
 def test_growing_fork_bomb(cg, path):
     g = cg.group("bomb")
