@@ -86,6 +86,19 @@ void print_targets(const struct cell *cells, int ncells,
 			       cells[i].label, r, r <= 1.15 ? "met" : "MISSED",
 			       su[i][M_FALLBACK].psi.med);
 	}
+	/* The floor of signalling from user space: a bare kill() per listed
+	 * pid (nothing pinned, nothing verified) pays what the fallback pays
+	 * for each signal, whose victim then competes with the signaller for
+	 * a CPU.  The fallback's own cost is what it adds to that. */
+	for (int i = 0; i < ncells; i++) {
+		const struct summary *f = &su[i][M_FALLBACK], *nv = &su[i][M_NAIVE];
+
+		if (!f->run || !nv->run || !f->n || !nv->n || nv->ratio <= 0)
+			continue;
+		printf("  fallback/naive (floor)  %-18s %6.3f  (naive/raw %.3f: a kill() "
+		       "per listed pid, nothing verified)\n",
+		       cells[i].label, f->ratio / nv->ratio, nv->ratio);
+	}
 	for (int i = 0; i < ncells; i++)
 		for (int m = M_NATIVE; m <= M_FALLBACK; m++) {
 			double l = su[i][m].lag.med / 1e6;
