@@ -185,6 +185,8 @@ int events_populated(int evfd);
 int wait_empty(int evfd, uint64_t limit_ns, uint64_t *when);
 /* Processes listed in the subtree at dfd; with sig, kill() each of them. */
 long procs_pass(int dfd, int sig, char **buf, size_t *cap);
+/* Processes listed in the subtree at dfd, each passed to fn. */
+long procs_each(int dfd, int (*fn)(pid_t pid, void *arg), void *arg, char **buf, size_t *cap);
 
 /* ---- reap.c: reaping and removing ---------------------------------------- */
 

@@ -148,9 +148,9 @@ int wait_empty(int evfd, uint64_t limit_ns, uint64_t *when)
 	}
 }
 
-/* Processes listed in the subtree at dfd; with sig, kill() each of them.
- * The pids cannot be recycled, see the top of main.c. */
-long procs_pass(int dfd, int sig, char **buf, size_t *cap)
+/* Processes listed in the subtree at dfd, each passed to fn (when not
+ * NULL); fn's negative result stops the walk. */
+long procs_each(int dfd, int (*fn)(pid_t pid, void *arg), void *arg, char **buf, size_t *cap)
 {
 	long found = 0;
 	ssize_t n = read_at_all(dfd, "cgroup.procs", buf, cap);
@@ -167,8 +167,12 @@ long procs_pass(int dfd, int sig, char **buf, size_t *cap)
 		if (e == p)
 			break;
 		found++;
-		if (sig && v > 0)
-			kill((pid_t)v, sig);
+		if (fn && v > 0) {
+			int r = fn((pid_t)v, arg);
+
+			if (r < 0)
+				return r;
+		}
 		p = e;
 		while (*p == '\n')
 			p++;
@@ -190,7 +194,7 @@ long procs_pass(int dfd, int sig, char **buf, size_t *cap)
 		cfd = openat(dfd, de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (cfd < 0)
 			continue;	/* removed under us */
-		r = procs_pass(cfd, sig, buf, cap);
+		r = procs_each(cfd, fn, arg, buf, cap);
 		close(cfd);
 		if (r < 0) {
 			closedir(d);
@@ -200,4 +204,17 @@ long procs_pass(int dfd, int sig, char **buf, size_t *cap)
 	}
 	closedir(d);
 	return found;
+}
+
+static int kill_one(pid_t pid, void *arg)
+{
+	kill(pid, *(const int *)arg);
+	return 0;
+}
+
+/* Processes listed in the subtree at dfd; with sig, kill() each of them.
+ * The pids cannot be recycled, see the top of main.c. */
+long procs_pass(int dfd, int sig, char **buf, size_t *cap)
+{
+	return procs_each(dfd, sig ? kill_one : NULL, &sig, buf, cap);
 }

@@ -11,7 +11,14 @@
  *   survivors  the same with CGKILL_SURVIVORS: asked for, but on a
  *              success whose subtree is empty there is nobody to read;
  *   victims    the same with CGKILL_VICTIMS: freeze, pin every process
- *              with a pidfd, cgroup.kill, thaw, then the records.
+ *              with a pidfd, cgroup.kill, thaw, then the records;
+ *   floor      no library: the least any exact list of victims costs
+ *              with the kill left to cgroup.kill.  The bare recipe:
+ *              freeze, wait for "frozen 1" (from then on nothing forks),
+ *              one listing that pins each process (pidfd_open, its group
+ *              by PIDFD_GET_INFO, its comm from /proc), cgroup.kill, thaw,
+ *              wait.  It checks nothing it reads and keeps no record: a
+ *              control, to tell the library's cost from the recipe's.
  *
  * Time to empty: raw's own wait; the library's, when cgkill_op_wait()
  * returns.  The victims' records are read after we reaped the population
@@ -22,13 +29,28 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/ioctl.h>
+#include <linux/types.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "bench.h"
 
-enum { R_RAW, R_NATIVE, R_SURVIVORS, R_VICTIMS, R_COUNT };
-static const char *const rname[R_COUNT] = { "raw", "native", "survivors", "victims" };
+enum { R_RAW, R_NATIVE, R_SURVIVORS, R_VICTIMS, R_FLOOR, R_COUNT };
+static const char *const rname[R_COUNT] = { "raw", "native", "survivors", "victims", "floor" };
+
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434 /* the same on every architecture the bench runs on */
+#endif
+/* PIDFD_GET_INFO (Linux 6.13), its first version: 64 bytes. */
+struct floor_info {
+	__u64 mask, cgroupid;
+	__u32 ids[12];
+};
+#define FLOOR_GET_INFO _IOWR(0xFF, 11, struct floor_info)
+#define FLOOR_INFO_CGROUPID (1ULL << 2)
 
 struct rsample {
 	bool ok;
@@ -101,12 +123,101 @@ static int collect(struct cgkill_op *op, uint32_t n, struct rsample *s)
 	return 0;
 }
 
+struct floor {
+	int *fd;
+	size_t n, cap;
+};
+
+static int floor_pin(pid_t pid, void *arg)
+{
+	struct floor_info info = { .mask = FLOOR_INFO_CGROUPID };
+	struct floor *f = arg;
+	char path[48], comm[32];
+	int fd, cfd;
+
+	fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (fd < 0)
+		return 0;
+	if (f->n == f->cap) {
+		size_t cap = f->cap ? f->cap * 2 : 1024;
+		int *nfd = realloc(f->fd, cap * sizeof(*nfd));
+
+		if (!nfd) {
+			close(fd);
+			return -ENOMEM;
+		}
+		f->fd = nfd;
+		f->cap = cap;
+	}
+	f->fd[f->n++] = fd;
+	(void)ioctl(fd, FLOOR_GET_INFO, &info);
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	cfd = open(path, O_RDONLY | O_CLOEXEC);
+	if (cfd >= 0) {
+		if (read(cfd, comm, sizeof(comm)) < 0)
+			comm[0] = '\0';
+		close(cfd);
+	}
+	return 0;
+}
+
+/* "frozen 1" in the target's cgroup.events, polled as the library does
+ * (every 0.2 ms); 1 s at most. */
+static int floor_wait_frozen(int tfd)
+{
+	uint64_t end = bench_now() + 1000000000ULL;
+	char b[256];
+	int fd = openat(tfd, "cgroup.events", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		ssize_t k = pread(fd, b, sizeof(b) - 1, 0);
+
+		if (k < 0) {
+			close(fd);
+			return -errno;
+		}
+		b[k] = '\0';
+		if (strstr(b, "frozen 1"))
+			break;
+		if (bench_now() >= end) {
+			close(fd);
+			return -ETIMEDOUT;
+		}
+		sleep_ns(200000);
+	}
+	close(fd);
+	return 0;
+}
+
+static int floor_kill(struct pop *p, struct floor *f, char **buf, size_t *cap, uint64_t *t_empty)
+{
+	int r = write_at(p->tfd, "cgroup.freeze", "1");
+	long k;
+
+	if (r == 0)
+		r = floor_wait_frozen(p->tfd);
+	if (r == 0) {
+		k = procs_each(p->tfd, floor_pin, f, buf, cap);
+		r = k < 0 ? (int)k : 0;
+	}
+	if (r == 0)
+		r = write(p->killfd, "1", 1) == 1 ? 0 : -errno;
+	if (write_at(p->tfd, "cgroup.freeze", "0") < 0 && r == 0)
+		r = -EIO;
+	if (r == 0)
+		r = wait_empty(p->evfd_own, WAIT_LIMIT_NS, t_empty);
+	return r;
+}
+
 static int one(struct ctx *cx, long n, int groups, int m, struct rsample *s)
 {
 	static char *buf;
 	static size_t cap;
 	struct cgkill_report rep = { .size = sizeof(rep) };
 	struct cgkill_op *op = NULL;
+	struct floor fl = { NULL, 0, 0 };
 	struct cgkill_opts o;
 	uint64_t t0, t_empty = 0, cpu0;
 	struct pop p;
@@ -134,6 +245,8 @@ static int one(struct ctx *cx, long n, int groups, int m, struct rsample *s)
 		r = write(p.killfd, "1", 1) == 1 ? 0 : -errno;
 		if (r == 0)
 			r = wait_empty(p.evfd_own, WAIT_LIMIT_NS, &t_empty);
+	} else if (m == R_FLOOR) {
+		r = floor_kill(&p, &fl, &buf, &cap, &t_empty);
 	} else {
 		r = cgkill_op_start(p.tfd, &o, &op);
 		if (r == 0)
@@ -167,8 +280,16 @@ static int one(struct ctx *cx, long n, int groups, int m, struct rsample *s)
 		s->listed = rep.n_victims;
 		r = rep.n_victims == (uint32_t)n ? collect(op, rep.n_victims, s) : -EPROTO;
 	}
+	if (m == R_FLOOR) {
+		s->listed = (uint32_t)fl.n;
+		if (fl.n != (size_t)n)
+			r = -EPROTO;
+	}
 	s->ok = r == 0;
 out:
+	for (size_t i = 0; i < fl.n; i++)
+		close(fl.fd[i]);
+	free(fl.fd);
 	if (r < 0)
 		fprintf(stderr, "cgkill-bench: reports: %s: %s\n", rname[m], strerror(-r));
 	cgkill_op_free(op);
@@ -244,6 +365,10 @@ int reports_mode(struct ctx *cx)
 		printf("target: victims/raw <= 1.25 (medians): %.3f %s\n",
 		       raw.med > 0 ? e.med / raw.med : 0,
 		       raw.med > 0 && e.med / raw.med <= 1.25 ? "met" : "NOT met");
+		stat_of(&smp[R_FLOOR * reps], reps, F_EMPTY, &c);
+		printf("  victims/floor %.3f (floor/raw %.3f: freeze, pin, cgroup.kill, thaw "
+		       "with no library, the least an exact list costs)\n",
+		       c.med > 0 ? e.med / c.med : 0, raw.med > 0 ? c.med / raw.med : 0);
 	}
 	free(smp);
 	return failed ? -EIO : 0;
