@@ -181,6 +181,8 @@ double cpu_psi(const char *key);
 long read_long_file(const char *path);
 /* "populated" of an open cgroup.events: 0, 1 or -errno. */
 int events_populated(int evfd);
+/* A key of an open cgroup.events ("frozen"): 0, 1 or -errno. */
+int events_key(int evfd, const char *key);
 /* Wait, driven by cgroup.events, for "populated 0"; *when: when seen. */
 int wait_empty(int evfd, uint64_t limit_ns, uint64_t *when);
 /* Processes listed in the subtree at dfd; with sig, kill() each of them. */

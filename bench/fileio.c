@@ -106,20 +106,27 @@ long read_long_file(const char *path)
 	return read_text(path, b, sizeof(b)) < 0 ? -1 : strtol(b, NULL, 10);
 }
 
-/* "populated" of an open cgroup.events: 0, 1 or -errno. */
-int events_populated(int evfd)
+/* A key of an open cgroup.events ("populated", "frozen"): 0, 1 or -errno. */
+int events_key(int evfd, const char *key)
 {
 	char b[256];
 	ssize_t n = pread(evfd, b, sizeof(b) - 1, 0);
+	size_t kl = strlen(key);
 	const char *p;
 
 	if (n < 0)
 		return -errno;
 	b[n] = '\0';
 	for (p = b; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
-		if (!strncmp(p, "populated ", 10))
-			return p[10] == '1';
+		if (!strncmp(p, key, kl) && p[kl] == ' ')
+			return p[kl + 1] == '1';
 	return -EIO;
+}
+
+/* "populated" of an open cgroup.events: 0, 1 or -errno. */
+int events_populated(int evfd)
+{
+	return events_key(evfd, "populated");
 }
 
 /* Wait, driven by cgroup.events, for "populated 0"; *when: when seen. */

@@ -37,13 +37,11 @@
 #include <unistd.h>
 
 #include "bench.h"
+#include "syscalls.h" /* the library's: SYS_pidfd_open on every architecture */
 
 enum { R_RAW, R_NATIVE, R_SURVIVORS, R_VICTIMS, R_FLOOR, R_COUNT };
 static const char *const rname[R_COUNT] = { "raw", "native", "survivors", "victims", "floor" };
 
-#ifndef SYS_pidfd_open
-#define SYS_pidfd_open 434 /* the same on every architecture the bench runs on */
-#endif
 /* PIDFD_GET_INFO (Linux 6.13), its first version: 64 bytes. */
 struct floor_info {
 	__u64 mask, cgroupid;
@@ -163,32 +161,17 @@ static int floor_pin(pid_t pid, void *arg)
 
 /* "frozen 1" in the target's cgroup.events, polled as the library does
  * (every 0.2 ms); 1 s at most. */
-static int floor_wait_frozen(int tfd)
+static int floor_wait_frozen(int evfd)
 {
 	uint64_t end = bench_now() + 1000000000ULL;
-	char b[256];
-	int fd = openat(tfd, "cgroup.events", O_RDONLY | O_CLOEXEC);
+	int r;
 
-	if (fd < 0)
-		return -errno;
-	for (;;) {
-		ssize_t k = pread(fd, b, sizeof(b) - 1, 0);
-
-		if (k < 0) {
-			close(fd);
-			return -errno;
-		}
-		b[k] = '\0';
-		if (strstr(b, "frozen 1"))
-			break;
-		if (bench_now() >= end) {
-			close(fd);
+	while ((r = events_key(evfd, "frozen")) == 0) {
+		if (bench_now() >= end)
 			return -ETIMEDOUT;
-		}
 		sleep_ns(200000);
 	}
-	close(fd);
-	return 0;
+	return r < 0 ? r : 0;
 }
 
 static int floor_kill(struct pop *p, struct floor *f, char **buf, size_t *cap, uint64_t *t_empty)
@@ -197,7 +180,7 @@ static int floor_kill(struct pop *p, struct floor *f, char **buf, size_t *cap, u
 	long k;
 
 	if (r == 0)
-		r = floor_wait_frozen(p->tfd);
+		r = floor_wait_frozen(p->evfd_own);
 	if (r == 0) {
 		k = procs_each(p->tfd, floor_pin, f, buf, cap);
 		r = k < 0 ? (int)k : 0;
